@@ -1,0 +1,411 @@
+package dev.socklab.echo;
+
+import dev.socklab.common.Endpoints;
+import dev.socklab.common.NetErrors;
+import dev.socklab.common.Trace;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thread-per-client TCP echo server (RFC 862) on blocking {@code java.net} sockets.
+ *
+ * <p>This is the first server of the course, line for line: socket, setsockopt(SO_REUSEADDR), bind,
+ * listen, then a loop of accept() that hands each connection to its own thread, which loops read()
+ * / write() until read() returns 0 (EOF), then shutdown(SHUT_WR) and close(). Every byte comes back
+ * in order; there is no framing, so binary data is fine.
+ *
+ * <p>Threads: see {@link ThreadModel}. Half-close: when the client shuts down its write side, the
+ * server has already written back everything it read (each read is written before the next), so it
+ * sends its own FIN and closes. Graceful shutdown ({@link #stop(Duration)}): close the listening
+ * socket, shutdown(SHUT_RD) every connection so its blocked read() returns EOF, let each finish the
+ * write it is in within the grace period, then close what is left.
+ *
+ * <p>Thread-safe: {@link #stop(Duration)} may be called from any thread, more than once.
+ */
+public final class EchoServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EchoServer.class);
+
+  /**
+   * How the server listens and serves.
+   *
+   * @param bindAddress address and port to bind; port 0 = ephemeral
+   * @param backlog accept-queue length for listen(2), 1-65535; the kernel caps it at
+   *     net.core.somaxconn (4096 on current kernels)
+   * @param threads which threads serve clients
+   * @param maxClients most clients connected at once, 1 or more; one more is closed at once
+   * @param idleTimeout close a client that sends nothing for this long; {@link Duration#ZERO} =
+   *     never
+   * @param tcpNoDelay TCP_NODELAY: send each echo at once instead of letting Nagle's algorithm hold
+   *     small segments back (RFC 896)
+   * @param bufferSize bytes read per read() call, 1 to 1 MiB
+   * @param trace where socket calls are traced ({@code --trace})
+   */
+  public record Config(
+      InetSocketAddress bindAddress,
+      int backlog,
+      ThreadModel threads,
+      int maxClients,
+      Duration idleTimeout,
+      boolean tcpNoDelay,
+      int bufferSize,
+      Trace trace) {
+
+    /** Default listen(2) backlog: well above Java's 50, so a burst of connects is not dropped. */
+    public static final int DEFAULT_BACKLOG = 1024;
+
+    /** Default most clients at once. */
+    public static final int DEFAULT_MAX_CLIENTS = 10_000;
+
+    /** Default bytes per read(). */
+    public static final int DEFAULT_BUFFER_SIZE = 16 * 1024;
+
+    /**
+     * @throws IllegalArgumentException if a value is out of its range
+     */
+    public Config {
+      if (backlog < 1 || backlog > 65535) {
+        throw new IllegalArgumentException("backlog must be 1-65535, not " + backlog);
+      }
+      if (maxClients < 1) {
+        throw new IllegalArgumentException("max clients must be 1 or more, not " + maxClients);
+      }
+      if (idleTimeout.isNegative() || idleTimeout.toMillis() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("idle timeout out of range: " + idleTimeout);
+      }
+      if (bufferSize < 1 || bufferSize > 1 << 20) {
+        throw new IllegalArgumentException(
+            "buffer size must be 1-1048576 bytes, not " + bufferSize);
+      }
+    }
+
+    /**
+     * Defaults for everything but the address: virtual threads, backlog {@value #DEFAULT_BACKLOG},
+     * TCP_NODELAY on, no idle timeout, no trace.
+     *
+     * @param bindAddress where to listen
+     * @return the default configuration
+     */
+    public static Config defaults(InetSocketAddress bindAddress) {
+      return new Config(
+          bindAddress,
+          DEFAULT_BACKLOG,
+          ThreadModel.VIRTUAL,
+          DEFAULT_MAX_CLIENTS,
+          Duration.ZERO,
+          true,
+          DEFAULT_BUFFER_SIZE,
+          Trace.disabled());
+    }
+
+    /**
+     * @param model who serves each client
+     * @return this configuration with another thread model
+     */
+    public Config withThreads(ThreadModel model) {
+      return new Config(
+          bindAddress, backlog, model, maxClients, idleTimeout, tcpNoDelay, bufferSize, trace);
+    }
+
+    /**
+     * @param max most clients at once, 1 or more
+     * @return this configuration with another client limit
+     */
+    public Config withMaxClients(int max) {
+      return new Config(
+          bindAddress, backlog, threads, max, idleTimeout, tcpNoDelay, bufferSize, trace);
+    }
+
+    /**
+     * @param idle how long a silent client is kept; {@link Duration#ZERO} = forever
+     * @return this configuration with another idle timeout
+     */
+    public Config withIdleTimeout(Duration idle) {
+      return new Config(
+          bindAddress, backlog, threads, maxClients, idle, tcpNoDelay, bufferSize, trace);
+    }
+  }
+
+  /**
+   * What the server did, for the summary line.
+   *
+   * @param served clients whose connection was served and closed
+   * @param refused clients closed at once because {@code maxClients} were connected
+   * @param bytesEchoed bytes read and written back, all clients together
+   */
+  public record Stats(long served, long refused, long bytesEchoed) {}
+
+  private record Client(long id, Socket socket, String name, Trace trace) {}
+
+  private final Config config;
+  private final ServerSocket listener;
+  private final ExecutorService workers;
+  private final Thread acceptor;
+  private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger busyThreads = new AtomicInteger();
+  private final AtomicLong nextId = new AtomicLong();
+  private final AtomicLong served = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong bytesEchoed = new AtomicLong();
+  private volatile boolean stopping;
+  private Stats finalStats;
+
+  private EchoServer(Config config, ServerSocket listener) {
+    this.config = config;
+    this.listener = listener;
+    this.workers = config.threads().newExecutor();
+    this.acceptor = Thread.ofPlatform().name("acceptor").unstarted(this::acceptLoop);
+  }
+
+  /**
+   * Binds, listens and starts accepting on a background thread.
+   *
+   * @param config how to listen and serve
+   * @return the running server; {@link #localAddress()} tells the port bound
+   * @throws dev.socklab.common.UserError if the address cannot be bound (port in use, privileged
+   *     port, address not on this host), with one line that says what to do
+   * @throws IOException if the socket cannot be created
+   */
+  public static EchoServer start(Config config) throws IOException {
+    Trace trace = config.trace();
+    ServerSocket listener = new ServerSocket(); // socket(2): unbound until bind()
+    trace.socket(Trace.family(config.bindAddress().getAddress()), "SOCK_STREAM");
+    try {
+      // setsockopt(SO_REUSEADDR): a restarted server can bind at once even while connections
+      // of its previous run linger in TIME_WAIT.
+      listener.setReuseAddress(true);
+      trace.setsockopt("SO_REUSEADDR", 1);
+      // bind(2) then listen(2): backlog bounds the queue of connections the kernel has completed
+      // (three-way handshake done) but we have not yet accept()ed.
+      listener.bind(config.bindAddress(), config.backlog());
+    } catch (IOException e) {
+      listener.close();
+      throw NetErrors.bindFailed(e, config.bindAddress());
+    }
+    trace.bind(listener.getLocalSocketAddress());
+    trace.listen(config.backlog());
+    EchoServer server = new EchoServer(config, listener);
+    server.acceptor.start();
+    return server;
+  }
+
+  /**
+   * @return the address actually bound (with the real port when 0 was asked for)
+   */
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) listener.getLocalSocketAddress();
+  }
+
+  /**
+   * @return clients connected right now (being served or, with a pool, waiting for a thread)
+   */
+  public int connectedClients() {
+    return clients.size();
+  }
+
+  /**
+   * @return counters so far
+   */
+  public Stats stats() {
+    return new Stats(served.get(), refused.get(), bytesEchoed.get());
+  }
+
+  // The accept loop: one platform thread, blocked in accept(2) until the kernel hands over a
+  // connection that completed its handshake.
+  private void acceptLoop() {
+    while (!stopping) {
+      Socket socket;
+      try {
+        socket = listener.accept(); // accept(2)
+      } catch (IOException e) {
+        if (stopping) {
+          break; // stop() closed the listening socket: accept() fails, that is our cue
+        }
+        // EMFILE/ENFILE (out of file descriptors) and the like: say so, pause, carry on.
+        log.warn("accept() failed: {} (retrying in 100 ms)", e.getMessage());
+        pause(100);
+        continue;
+      }
+      long id = nextId.incrementAndGet();
+      String name = "#" + id + " " + Endpoints.format(socket.getRemoteSocketAddress());
+      Client client = new Client(id, socket, name, config.trace().forConnection(name));
+      client.trace().accept(socket.getRemoteSocketAddress());
+      if (clients.size() >= config.maxClients()) {
+        refused.incrementAndGet();
+        log.warn("{} refused: --max-clients {} already connected", name, config.maxClients());
+        closeQuietly(client);
+        continue;
+      }
+      clients.add(client);
+      if (config.threads().kind() == ThreadModel.Kind.POOL
+          && busyThreads.get() >= config.threads().poolSize()) {
+        log.info(
+            "{} connected; waits for a free thread (all {} pool threads busy)",
+            name,
+            config.threads().poolSize());
+      } else {
+        log.info("{} connected ({} connected)", name, clients.size());
+      }
+      try {
+        workers.execute(() -> serve(client));
+      } catch (RejectedExecutionException e) {
+        clients.remove(client); // only while stopping: the executor no longer takes work
+        closeQuietly(client);
+      }
+    }
+  }
+
+  // One client, on its own thread: read(2) what the client sends, write(2) it back, until EOF.
+  private void serve(Client client) {
+    busyThreads.incrementAndGet();
+    Socket socket = client.socket();
+    Trace trace = client.trace();
+    long echoed = 0;
+    String outcome;
+    try {
+      socket.setTcpNoDelay(config.tcpNoDelay()); // setsockopt(IPPROTO_TCP, TCP_NODELAY)
+      trace.setsockopt("TCP_NODELAY", config.tcpNoDelay() ? 1 : 0);
+      if (!config.idleTimeout().isZero()) {
+        // SO_RCVTIMEO in C; in Java a read() that waits longer throws SocketTimeoutException.
+        socket.setSoTimeout((int) config.idleTimeout().toMillis());
+        trace.setsockopt("SO_RCVTIMEO", config.idleTimeout().toMillis() + " ms");
+      }
+      InputStream in = socket.getInputStream();
+      OutputStream out = socket.getOutputStream();
+      byte[] buf = new byte[config.bufferSize()];
+      int n;
+      // read(2) blocks this thread, and only this one, until bytes arrive; -1 is C's 0 (EOF).
+      while ((n = in.read(buf)) != -1) {
+        trace.read(n, buf, 0);
+        out.write(buf, 0, n); // write(2): returns once the kernel has taken all n bytes
+        trace.write(buf, 0, n);
+        echoed += n;
+        bytesEchoed.addAndGet(n);
+      }
+      trace.read(-1, buf, 0);
+      // EOF: the client shut down its write side (or stop() shut down our read side). All it
+      // sent has been written back already, so we owe nothing: send our FIN, then close.
+      socket.shutdownOutput(); // shutdown(SHUT_WR)
+      trace.shutdown("SHUT_WR");
+      outcome = stopping ? "closed: server shutting down" : "closed by peer (EOF)";
+    } catch (SocketTimeoutException e) {
+      outcome = "idle for " + config.idleTimeout().toMillis() + " ms: closed";
+    } catch (IOException e) {
+      if (NetErrors.isReset(e)) {
+        outcome = "reset by peer (RST)";
+      } else if (stopping) {
+        outcome = "closed: server shutting down";
+      } else {
+        outcome = "closed after I/O error: " + e.getMessage();
+      }
+    } finally {
+      closeQuietly(client);
+      clients.remove(client);
+      busyThreads.decrementAndGet();
+      served.incrementAndGet();
+    }
+    log.info("{} {}, {} bytes echoed", client.name(), outcome, echoed);
+  }
+
+  /**
+   * Graceful shutdown: stop accepting, let every connection finish the write it is in, close the
+   * rest after {@code grace}. Returns when every client thread has ended (or been abandoned after
+   * the grace period plus one second).
+   *
+   * @param grace how long connections may take to finish, e.g. 5 s; {@link Duration#ZERO} closes
+   *     them at once
+   * @return the final counters
+   */
+  public synchronized Stats stop(Duration grace) {
+    if (finalStats != null) {
+      return finalStats;
+    }
+    stopping = true;
+    closeListener();
+    try {
+      acceptor.join(2_000);
+      // shutdown(SHUT_RD) on each connection: a thread blocked in read() gets EOF at once, ends
+      // its loop as if the client had half-closed, sends FIN and closes.
+      for (Client c : clients) {
+        try {
+          c.socket().shutdownInput();
+          c.trace().shutdown("SHUT_RD");
+        } catch (IOException e) {
+          // already closed by its own thread: nothing to stop
+        }
+      }
+      workers.shutdown(); // queued clients (pool=N) still run: their read() sees EOF at once
+      if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        // A client that does not read keeps our write() blocked; past the grace period, close.
+        log.warn(
+            "{} connection(s) still busy after {} ms: closing them",
+            clients.size(),
+            grace.toMillis());
+        clients.forEach(EchoServer::closeQuietly);
+        workers.shutdownNow();
+        workers.awaitTermination(1, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      clients.forEach(EchoServer::closeQuietly);
+      workers.shutdownNow();
+    }
+    finalStats = stats();
+    return finalStats;
+  }
+
+  /** Stops with a 5-second grace period. */
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(5));
+  }
+
+  private void closeListener() {
+    try {
+      listener.close(); // close(2) on the listening socket: accept() fails, new SYNs are refused
+      config.trace().call("close() listening socket");
+    } catch (IOException e) {
+      log.warn("closing the listening socket failed: {}", e.getMessage());
+    }
+  }
+
+  private static void closeQuietly(Client client) {
+    try {
+      if (!client.socket().isClosed()) {
+        client.socket().close(); // close(2)
+        client.trace().close();
+      }
+    } catch (IOException e) {
+      // close() reports errors of earlier writes; the connection is gone either way
+    }
+  }
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * @return the configuration the server was started with
+   */
+  public Config config() {
+    return config;
+  }
+}

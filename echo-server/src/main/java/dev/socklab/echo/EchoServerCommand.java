@@ -1,0 +1,184 @@
+package dev.socklab.echo;
+
+import dev.socklab.common.Cli;
+import dev.socklab.common.Defaults;
+import dev.socklab.common.Durations;
+import dev.socklab.common.Endpoints;
+import dev.socklab.common.ListenOptions;
+import dev.socklab.common.LogOptions;
+import dev.socklab.common.Signals;
+import dev.socklab.common.Trace;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ./socklab echo-server}: the command line of {@link EchoServer}. */
+@Command(
+    name = "socklab echo-server",
+    mixinStandardHelpOptions = true,
+    versionProvider = Cli.Version.class,
+    defaultValueProvider = EchoServerCommand.Port.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Thread-per-client TCP echo server (RFC 862): every byte a client sends comes back, in"
+          + " order, until the client closes. One thread per client, blocking java.net sockets:"
+          + " the accept() loop of the course's first server.",
+      "",
+      "Talk to it:  nc localhost 7007     (Ctrl-D half-closes; -N makes nc do that on EOF)",
+      "             socat - TCP:localhost:7007",
+      "             ./socklab echo-client localhost:7007",
+      ""
+    },
+    footer = {
+      "",
+      "SIGINT (Ctrl-C) or SIGTERM: stop accepting, let connections finish within --grace, print"
+          + " a summary, exit 0. A second signal exits at once.",
+      "Exit codes: 0 normal, 1 runtime failure (e.g. port in use), 2 usage error."
+    })
+public final class EchoServerCommand implements Callable<Integer> {
+  /** The echo server's well-known port (DESIGN.md "Defaults"; RFC 862 uses 7). */
+  public static final int DEFAULT_PORT = Defaults.ECHO_PORT;
+
+  /** {@code --port} default. */
+  public static final class Port extends ListenOptions.DefaultPort {
+    /** The echo server's default port. */
+    public Port() {
+      super(DEFAULT_PORT);
+    }
+  }
+
+  @Mixin ListenOptions listen;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "MODEL",
+      defaultValue = "virtual",
+      converter = ThreadModelConverter.class,
+      description = {
+        "Who serves each client: virtual (one virtual thread each, the default),",
+        "platform (one kernel thread each), or pool=N (N threads; client N+1 waits).",
+      })
+  ThreadModel threads;
+
+  @Option(
+      names = "--backlog",
+      paramLabel = "N",
+      defaultValue = "" + EchoServer.Config.DEFAULT_BACKLOG,
+      description = {
+        "listen(2) backlog: connections the kernel completes and queues before accept()",
+        "(default: ${DEFAULT-VALUE}; Java's own default is 50; capped at net.core.somaxconn)."
+      })
+  int backlog;
+
+  @Option(
+      names = "--max-clients",
+      paramLabel = "N",
+      defaultValue = "" + EchoServer.Config.DEFAULT_MAX_CLIENTS,
+      description =
+          "Most clients at once; one more is closed at once and logged (default: ${DEFAULT-VALUE}).")
+  int maxClients;
+
+  @Option(
+      names = "--idle-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "0",
+      converter = Durations.class,
+      description =
+          "Close a client that sends nothing for this long, e.g. 30s, 500ms (default: off).")
+  Duration idleTimeout;
+
+  @Option(
+      names = "--nodelay",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = {
+        "TCP_NODELAY on each connection (default: on): echo small writes at once instead",
+        "of letting Nagle's algorithm wait for the previous segment's ACK."
+      })
+  boolean tcpNoDelay;
+
+  @Option(
+      names = "--buffer-size",
+      paramLabel = "BYTES",
+      defaultValue = "" + EchoServer.Config.DEFAULT_BUFFER_SIZE,
+      description = "Bytes per read() call, 1-1048576 (default: ${DEFAULT-VALUE}).")
+  int bufferSize;
+
+  @Option(
+      names = "--grace",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      converter = Durations.class,
+      description =
+          "On SIGINT/SIGTERM, how long connections may take to finish (default: ${DEFAULT-VALUE}).")
+  Duration grace;
+
+  @Mixin LogOptions logging;
+
+  /**
+   * Entry point of {@code ./socklab echo-server}.
+   *
+   * @param args command-line arguments, see {@code --help}
+   */
+  public static void main(String[] args) {
+    Cli.main(new EchoServerCommand(), args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Trace trace = logging.apply();
+    EchoServer.Config config;
+    try {
+      config =
+          new EchoServer.Config(
+              listen.socketAddress(),
+              backlog,
+              threads,
+              maxClients,
+              idleTimeout,
+              tcpNoDelay,
+              bufferSize,
+              trace);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this), e.getMessage());
+    }
+    Signals signals = Signals.install();
+    long started = System.nanoTime();
+    EchoServer server = EchoServer.start(config);
+    InetSocketAddress bound = server.localAddress();
+    System.out.printf(
+        "echo-server listening on %s (TCP, backlog %d, %s) — try: nc %s %d%n",
+        Endpoints.format(bound),
+        backlog,
+        threads.describe(),
+        Endpoints.hostToReach(bound),
+        bound.getPort());
+    System.out.flush();
+
+    signals.await();
+    EchoServer.Stats stats = server.stop(grace);
+    System.out.printf(
+        "echo-server stopped (%s): %d clients served, %d refused, %d bytes echoed, up %s%n",
+        signals.signalName(),
+        stats.served(),
+        stats.refused(),
+        stats.bytesEchoed(),
+        Durations.format(Duration.ofNanos(System.nanoTime() - started)));
+    return Cli.EXIT_OK;
+  }
+
+  /** Converts {@code --threads} values. */
+  static final class ThreadModelConverter implements ITypeConverter<ThreadModel> {
+    @Override
+    public ThreadModel convert(String value) {
+      return ThreadModel.parse(value);
+    }
+  }
+}
