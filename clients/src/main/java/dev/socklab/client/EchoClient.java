@@ -1,0 +1,296 @@
+package dev.socklab.client;
+
+import dev.socklab.common.Cli;
+import dev.socklab.common.Defaults;
+import dev.socklab.common.Durations;
+import dev.socklab.common.Endpoints;
+import dev.socklab.common.Endpoints.HostPort;
+import dev.socklab.common.LogOptions;
+import dev.socklab.common.Trace;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ./socklab echo-client}: talks to an echo server (RFC 862), socklab's or yours.
+ *
+ * <p>Interactive (default): what arrives on stdin goes to the server and the echo is printed as it
+ * arrives; socket and stdin are read at the same time, not in lockstep. On stdin EOF the client
+ * half-closes (shutdown(SHUT_WR)), prints what is still echoed and exits when the server closes:
+ * Stevens' str_cli done right (UNP 6.7).
+ *
+ * <p>Scripted ({@code --count N}): sends N messages of pseudo-random bytes, checks each echo byte
+ * for byte, prints round-trip percentiles, then half-closes and expects EOF with nothing extra.
+ */
+@Command(
+    name = "echo-client",
+    mixinStandardHelpOptions = true,
+    versionProvider = Cli.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Talks to an echo server. Interactive by default: stdin goes out, echoes come back as they"
+          + " arrive; stdin EOF (Ctrl-D) half-closes and the client exits when the server closes.",
+      "With --count it checks the server: N messages of --size random bytes, each echo verified"
+          + " byte for byte, round-trip percentiles printed; exit 1 on any mismatch.",
+      ""
+    },
+    footer = {
+      "",
+      "Examples:  ./socklab echo-client                      (localhost:7007)",
+      "           ./socklab echo-client 127.0.0.1:9000 --count 1000 --size 512",
+      "Exit codes: 0 all echoed, 1 connection or verification failure, 2 usage error."
+    })
+public final class EchoClient implements Callable<Integer> {
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "[HOST:]PORT",
+      defaultValue = "localhost:" + Defaults.ECHO_PORT,
+      description = "Server to talk to (default: ${DEFAULT-VALUE}); [::1]:PORT for IPv6.")
+  String target;
+
+  @Option(
+      names = {"-n", "--count"},
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "Scripted mode: send N messages and verify each echo (default: interactive).")
+  int count;
+
+  @Option(
+      names = {"-s", "--size"},
+      paramLabel = "BYTES",
+      defaultValue = "64",
+      description = "Bytes per message in scripted mode, 1-16777216 (default: ${DEFAULT-VALUE}).")
+  int size;
+
+  @Option(
+      names = "--connect-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      converter = Durations.class,
+      description = "How long connect() may wait (default: ${DEFAULT-VALUE}).")
+  Duration connectTimeout;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      converter = Durations.class,
+      description = "Scripted mode: how long to wait for each echo (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Option(
+      names = "--nodelay",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "TCP_NODELAY on the connection (default: on).")
+  boolean tcpNoDelay;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Seed of the pseudo-random payload in scripted mode (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Mixin LogOptions logging;
+
+  private final InputStream stdin;
+  private final PrintStream stdout;
+  private final PrintStream stderr;
+
+  /** A client on the process's stdin, stdout and stderr. */
+  public EchoClient() {
+    this(System.in, System.out, System.err);
+  }
+
+  /**
+   * A client on the given streams (tests use this to run it in-process).
+   *
+   * @param stdin what interactive mode sends
+   * @param stdout where echoes and results go
+   * @param stderr where errors go
+   */
+  public EchoClient(InputStream stdin, PrintStream stdout, PrintStream stderr) {
+    this.stdin = stdin;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (count < 0) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this), "--count must be 0 (interactive) or more, not " + count);
+    }
+    if (size < 1 || size > 1 << 24) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this), "--size must be 1-16777216 bytes, not " + size);
+    }
+    Trace trace = logging.apply();
+    HostPort hp = Endpoints.parse(target, "localhost", Defaults.ECHO_PORT);
+    String start =
+        Defaults.ECHO_SERVER_COMMAND
+            + (hp.port() == Defaults.ECHO_PORT ? "" : " --port " + hp.port());
+    try (Socket socket = Connector.connect(hp, connectTimeout, trace, start)) {
+      socket.setTcpNoDelay(tcpNoDelay); // setsockopt(TCP_NODELAY)
+      trace.setsockopt("TCP_NODELAY", tcpNoDelay ? 1 : 0);
+      return count == 0 ? interactive(socket, hp, trace) : scripted(socket, hp, trace);
+    }
+  }
+
+  // Two directions at once: a thread copies stdin to the socket, this thread copies the socket
+  // to stdout. (The course's str_cli with select(); threads make it plain.)
+  private int interactive(Socket socket, HostPort hp, Trace trace) throws IOException {
+    AtomicBoolean stdinDone = new AtomicBoolean();
+    OutputStream out = socket.getOutputStream();
+    Thread sender =
+        Thread.ofPlatform()
+            .name("stdin-to-socket")
+            .daemon(true) // may stay blocked in a read of stdin after the server closed
+            .start(
+                () -> {
+                  byte[] buf = new byte[16 * 1024];
+                  try {
+                    int n;
+                    while ((n = stdin.read(buf)) != -1) {
+                      out.write(buf, 0, n); // write(2)
+                      trace.write(buf, 0, n);
+                    }
+                    stdinDone.set(true);
+                    socket
+                        .shutdownOutput(); // shutdown(SHUT_WR): our FIN; the echo still flows back
+                    trace.shutdown("SHUT_WR");
+                  } catch (IOException e) {
+                    // the receiving side below sees the same failure and reports it
+                  }
+                });
+    InputStream in = socket.getInputStream();
+    byte[] buf = new byte[16 * 1024];
+    int n;
+    try {
+      while ((n = in.read(buf)) != -1) { // read(2)
+        trace.read(n, buf, 0);
+        stdout.write(buf, 0, n);
+        stdout.flush();
+      }
+    } catch (IOException e) {
+      stderr.println("echo-client: connection to " + hp + " lost: " + e.getMessage());
+      return Cli.EXIT_FAILURE;
+    }
+    trace.read(-1, buf, 0);
+    if (!stdinDone.get()) {
+      // Stevens: "server terminated prematurely": EOF before we sent ours.
+      stderr.println("echo-client: the server at " + hp + " closed the connection");
+      return Cli.EXIT_FAILURE;
+    }
+    sender.interrupt();
+    return Cli.EXIT_OK;
+  }
+
+  private int scripted(Socket socket, HostPort hp, Trace trace) throws Exception {
+    socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+    InputStream in = socket.getInputStream();
+    OutputStream out = socket.getOutputStream();
+    SplittableRandom random = new SplittableRandom(seed);
+    byte[] sent = new byte[size];
+    byte[] echoed = new byte[size];
+    Histogram rtt = new Histogram(3); // nanoseconds, 3 significant digits, grows as needed
+    for (int i = 0; i < count; i++) {
+      random.nextBytes(sent);
+      long t0 = System.nanoTime();
+      // Up to 32 KiB fits in the socket buffers, so write-then-read cannot deadlock; a larger
+      // message is written by another thread while this one reads the echo.
+      CompletableFuture<Void> writing = write(out, sent);
+      int got;
+      try {
+        got = in.readNBytes(echoed, 0, size);
+      } catch (SocketTimeoutException e) {
+        return fail("message " + (i + 1) + ": no echo within " + Durations.format(timeout));
+      }
+      if (got < size) {
+        return fail(
+            "message "
+                + (i + 1)
+                + ": the server closed after echoing "
+                + got
+                + " of "
+                + size
+                + " bytes");
+      }
+      writing.join();
+      rtt.recordValue(System.nanoTime() - t0);
+      trace.write(sent, 0, size);
+      trace.read(size, echoed, 0);
+      int at = Arrays.mismatch(sent, echoed);
+      if (at >= 0) {
+        return fail(
+            String.format(
+                "message %d: byte %d differs: sent 0x%02x, got back 0x%02x",
+                i + 1, at, sent[at] & 0xff, echoed[at] & 0xff));
+      }
+    }
+    socket.shutdownOutput(); // shutdown(SHUT_WR): the server must now send EOF, and nothing else
+    trace.shutdown("SHUT_WR");
+    int extra;
+    try {
+      extra = (int) in.transferTo(OutputStream.nullOutputStream());
+    } catch (SocketTimeoutException e) {
+      return fail(
+          "no EOF from the server within " + Durations.format(timeout) + " after our half-close");
+    }
+    if (extra > 0) {
+      return fail("the server sent " + extra + " bytes more than it was sent");
+    }
+    trace.read(-1, echoed, 0);
+    stdout.printf(
+        "echo-client: %d messages of %d bytes to %s: all verified, EOF after half-close%n",
+        count, size, hp);
+    stdout.printf(
+        "round trip (us): min %.1f  p50 %.1f  p99 %.1f  max %.1f%n",
+        rtt.getMinValue() / 1e3,
+        rtt.getValueAtPercentile(50) / 1e3,
+        rtt.getValueAtPercentile(99) / 1e3,
+        rtt.getMaxValue() / 1e3);
+    stdout.flush();
+    return Cli.EXIT_OK;
+  }
+
+  private static CompletableFuture<Void> write(OutputStream out, byte[] bytes) throws IOException {
+    if (bytes.length <= 32 * 1024) {
+      out.write(bytes);
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            out.write(bytes);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        },
+        r -> Thread.ofVirtual().start(r));
+  }
+
+  private int fail(String why) {
+    stderr.println("echo-client: FAILED: " + why);
+    return Cli.EXIT_FAILURE;
+  }
+}
