@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -156,53 +155,18 @@ public final class EchoClient implements Callable<Integer> {
     }
   }
 
-  // Two directions at once: a thread copies stdin to the socket, this thread copies the socket
-  // to stdout. (The course's str_cli with select(); threads make it plain.)
-  private int interactive(Socket socket, HostPort hp, Trace trace) throws IOException {
-    AtomicBoolean stdinDone = new AtomicBoolean();
-    OutputStream out = socket.getOutputStream();
-    Thread sender =
-        Thread.ofPlatform()
-            .name("stdin-to-socket")
-            .daemon(true) // may stay blocked in a read of stdin after the server closed
-            .start(
-                () -> {
-                  byte[] buf = new byte[16 * 1024];
-                  try {
-                    int n;
-                    while ((n = stdin.read(buf)) != -1) {
-                      out.write(buf, 0, n); // write(2)
-                      trace.write(buf, 0, n);
-                    }
-                    stdinDone.set(true);
-                    socket
-                        .shutdownOutput(); // shutdown(SHUT_WR): our FIN; the echo still flows back
-                    trace.shutdown("SHUT_WR");
-                  } catch (IOException e) {
-                    // the receiving side below sees the same failure and reports it
-                  }
-                });
-    InputStream in = socket.getInputStream();
-    byte[] buf = new byte[16 * 1024];
-    int n;
+  private int interactive(Socket socket, HostPort hp, Trace trace) {
     try {
-      while ((n = in.read(buf)) != -1) { // read(2)
-        trace.read(n, buf, 0);
-        stdout.write(buf, 0, n);
-        stdout.flush();
+      if (Duplex.run(socket, stdin, stdout, trace) == Duplex.End.SERVER_FIRST) {
+        // Stevens: "server terminated prematurely": EOF before we sent ours.
+        stderr.println("echo-client: the server at " + hp + " closed the connection");
+        return Cli.EXIT_FAILURE;
       }
+      return Cli.EXIT_OK;
     } catch (IOException e) {
       stderr.println("echo-client: connection to " + hp + " lost: " + e.getMessage());
       return Cli.EXIT_FAILURE;
     }
-    trace.read(-1, buf, 0);
-    if (!stdinDone.get()) {
-      // Stevens: "server terminated prematurely": EOF before we sent ours.
-      stderr.println("echo-client: the server at " + hp + " closed the connection");
-      return Cli.EXIT_FAILURE;
-    }
-    sender.interrupt();
-    return Cli.EXIT_OK;
   }
 
   private int scripted(Socket socket, HostPort hp, Trace trace) throws Exception {

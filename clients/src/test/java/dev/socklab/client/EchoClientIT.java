@@ -4,8 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.socklab.common.Cli;
-import dev.socklab.common.testing.JarProcess;
 import dev.socklab.common.testing.Proc;
+import dev.socklab.common.testing.RunningProcess;
 import dev.socklab.echo.EchoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -119,7 +119,7 @@ class EchoClientIT {
         Proc.run(
             Duration.ofSeconds(30),
             new byte[0],
-            JarProcess.command("echo-client", target(port), "--count", "1"));
+            RunningProcess.command("echo-client", target(port), "--count", "1"));
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.stderr().lines())
         .containsExactly(
@@ -134,7 +134,8 @@ class EchoClientIT {
     int port = server.localAddress().getPort();
     byte[] input = "hello\n안녕하세요\nlast line without newline".getBytes(UTF_8);
     Proc.Result r =
-        Proc.run(Duration.ofSeconds(30), input, JarProcess.command("echo-client", target(port)));
+        Proc.run(
+            Duration.ofSeconds(30), input, RunningProcess.command("echo-client", target(port)));
     assertThat(r.exit()).as(r.stderr()).isZero();
     assertThat(r.stdout()).isEqualTo(input);
   }

@@ -12,4 +12,10 @@ public final class Defaults {
 
   /** How a user starts the echo server; quoted in "no server at ..." errors. */
   public static final String ECHO_SERVER_COMMAND = "./socklab echo-server";
+
+  /** TCP port of {@code chat-server}. */
+  public static final int CHAT_PORT = 7070;
+
+  /** How a user starts the chat server. */
+  public static final String CHAT_SERVER_COMMAND = "./socklab chat-server";
 }

@@ -3,7 +3,7 @@ package dev.socklab.echo;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.socklab.common.testing.JarProcess;
+import dev.socklab.common.testing.RunningProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -30,7 +30,7 @@ class EchoServerProcessIT {
 
   @Test
   void sigtermWithAClientConnectedGivesItEofExitsZeroAndPrintsASummary() throws Exception {
-    try (JarProcess server = JarProcess.start("--bind", "127.0.0.1", "--port", "0")) {
+    try (RunningProcess server = RunningProcess.start("--bind", "127.0.0.1", "--port", "0")) {
       int port = server.awaitListeningPort(STARTUP);
       try (Socket client = connect(port)) {
         assertRoundTrip(client, "hello");
@@ -52,10 +52,10 @@ class EchoServerProcessIT {
 
   @Test
   void secondServerOnTheSamePortExitsOneWithOneClearLine() throws Exception {
-    try (JarProcess first = JarProcess.start("--bind", "127.0.0.1", "--port", "0")) {
+    try (RunningProcess first = RunningProcess.start("--bind", "127.0.0.1", "--port", "0")) {
       int port = first.awaitListeningPort(STARTUP);
-      try (JarProcess second =
-          JarProcess.start("--bind", "127.0.0.1", "--port", Integer.toString(port))) {
+      try (RunningProcess second =
+          RunningProcess.start("--bind", "127.0.0.1", "--port", Integer.toString(port))) {
         assertThat(second.waitFor(Duration.ofSeconds(20))).isEqualTo(1);
         assertThat(second.stderr()).hasSize(1);
         assertThat(second.stderr().getFirst())
@@ -70,7 +70,8 @@ class EchoServerProcessIT {
 
   @Test
   void traceNamesEverySocketCall() throws Exception {
-    try (JarProcess server = JarProcess.start("--bind", "127.0.0.1", "--port", "0", "--trace")) {
+    try (RunningProcess server =
+        RunningProcess.start("--bind", "127.0.0.1", "--port", "0", "--trace")) {
       int port = server.awaitListeningPort(STARTUP);
       try (Socket s = connect(port)) {
         assertRoundTrip(s, "hello\n");
@@ -94,7 +95,7 @@ class EchoServerProcessIT {
 
   @Test
   void badOptionValueIsAUsageErrorWithExitTwo() {
-    try (JarProcess server = JarProcess.start("--threads", "lots")) {
+    try (RunningProcess server = RunningProcess.start("--threads", "lots")) {
       assertThat(server.waitFor(Duration.ofSeconds(20))).isEqualTo(2);
       assertThat(String.join("\n", server.stderr()))
           .contains("virtual, platform or pool=N")

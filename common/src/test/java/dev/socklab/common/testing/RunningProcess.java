@@ -19,10 +19,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A socklab command running in its own JVM, started as {@code ./socklab} starts it ({@code java
- * -jar MODULE.jar}), with its stdout and stderr collected line by line.
+ * A process under test, with its stdout and stderr collected line by line and its stdin open for
+ * writing: a socklab command in its own JVM, started as {@code ./socklab} starts it ({@code java
+ * -jar MODULE.jar}), or a real peer such as {@code nc}.
  */
-public final class JarProcess implements AutoCloseable {
+public final class RunningProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on \\S*?:(\\d+)");
 
   private final Process process;
@@ -30,7 +31,7 @@ public final class JarProcess implements AutoCloseable {
   private final List<String> err = new CopyOnWriteArrayList<>();
   private volatile int drained; // output streams read to their end, 0-2
 
-  private JarProcess(Process process) {
+  private RunningProcess(Process process) {
     this.process = process;
     collect(process.getInputStream(), out);
     collect(process.getErrorStream(), err);
@@ -42,9 +43,51 @@ public final class JarProcess implements AutoCloseable {
    * @param args the command's arguments
    * @return the running process
    */
-  public static JarProcess start(String... args) {
+  public static RunningProcess start(String... args) {
+    return startCommand(command(args));
+  }
+
+  /**
+   * Starts any command, e.g. {@code nc 127.0.0.1 PORT}.
+   *
+   * @param command the program and its arguments
+   * @return the running process
+   */
+  public static RunningProcess startCommand(List<String> command) {
     try {
-      return new JarProcess(new ProcessBuilder(command(args)).start());
+      return new RunningProcess(new ProcessBuilder(command).start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Writes to the process's stdin and flushes.
+   *
+   * @param bytes what to write
+   */
+  public void write(byte[] bytes) {
+    try {
+      process.getOutputStream().write(bytes);
+      process.getOutputStream().flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Writes one line (UTF-8, then {@code \n}) to the process's stdin.
+   *
+   * @param line the text
+   */
+  public void writeLine(String line) {
+    write((line + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Closes the process's stdin: it reads EOF. */
+  public void closeStdin() {
+    try {
+      process.getOutputStream().close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

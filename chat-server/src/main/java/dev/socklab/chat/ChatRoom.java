@@ -1,0 +1,298 @@
+package dev.socklab.chat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat protocol (docs/protocols.md), apart from any socket: nicknames, commands, relaying,
+ * sanitising, join and leave notices. Both engines feed it whole decoded lines and give it a {@link
+ * Member} per connection to send lines to.
+ *
+ * <p>Not thread-safe, on purpose: like the select() server of the course, one thread (the selector
+ * loop, or the one Netty event loop) owns the room. The counters may be read from any thread.
+ */
+public final class ChatRoom {
+  private static final Logger log = LoggerFactory.getLogger(ChatRoom.class);
+
+  /** One connected client, as the room sees it. Implemented by each engine. */
+  public interface Member {
+    /**
+     * Queues one line for this client.
+     *
+     * @param line the text, without a line terminator (the engine adds {@code \n})
+     * @return false if the client's queued output now exceeds the limit and it must be cut off
+     */
+    boolean send(String line);
+
+    /** Closes the connection once what is queued has been sent (or the grace period ends). */
+    void close();
+
+    /** Closes the connection now, dropping what is queued (for a client that does not read). */
+    void abort();
+
+    /**
+     * @return the client's address, for the log
+     */
+    String remote();
+  }
+
+  private final Map<Member, String> nicks = new LinkedHashMap<>(); // join order, for /who
+  private final Map<String, Member> byFoldedNick = new HashMap<>();
+  private final int maxLineBytes;
+  private int nextGuest = 1;
+  private final AtomicInteger online = new AtomicInteger();
+  private final AtomicLong joined = new AtomicLong();
+  private final AtomicLong relayed = new AtomicLong();
+  private final AtomicLong cutOff = new AtomicLong();
+
+  /**
+   * @param maxLineBytes the line limit, quoted in the "line too long" error
+   */
+  public ChatRoom(int maxLineBytes) {
+    this.maxLineBytes = maxLineBytes;
+  }
+
+  /**
+   * A client connected: give it a guest nick, welcome it and tell the others.
+   *
+   * @param m the new client
+   */
+  public void join(Member m) {
+    String nick;
+    do {
+      nick = "guest" + nextGuest++;
+    } while (byFoldedNick.containsKey(Sanitizer.fold(nick)));
+    nicks.put(m, nick);
+    byFoldedNick.put(Sanitizer.fold(nick), m);
+    joined.incrementAndGet();
+    online.set(nicks.size());
+    log.info("{} joined from {} ({} online)", nick, m.remote(), nicks.size());
+    List<Member> slow = new ArrayList<>();
+    sendTo(
+        m,
+        "* welcome to socklab chat, "
+            + nick
+            + ". "
+            + nicks.size()
+            + " online. /help lists the commands.",
+        slow);
+    broadcast(m, "* " + nick + " joined", slow);
+    cutOff(slow);
+  }
+
+  /**
+   * A client left (EOF, reset, error): tell the others. Does nothing if it already left.
+   *
+   * @param m the client
+   */
+  public void leave(Member m) {
+    leave(m, null);
+  }
+
+  private void leave(Member m, String why) {
+    String nick = nicks.remove(m);
+    if (nick == null) {
+      return;
+    }
+    byFoldedNick.remove(Sanitizer.fold(nick));
+    online.set(nicks.size());
+    String notice = "* " + nick + " left" + (why == null ? "" : " (" + why + ")");
+    log.info("{} ({} online)", notice.substring(2), nicks.size());
+    List<Member> slow = new ArrayList<>();
+    broadcast(null, notice, slow);
+    cutOff(slow);
+  }
+
+  /**
+   * The client sent a line longer than the limit; it was discarded.
+   *
+   * @param m the client
+   */
+  public void lineTooLong(Member m) {
+    if (nicks.containsKey(m)) {
+      List<Member> slow = new ArrayList<>();
+      sendTo(m, "* error: line too long (the limit is " + maxLineBytes + " bytes); not sent", slow);
+      cutOff(slow);
+    }
+  }
+
+  /**
+   * One whole line from a client, decoded (invalid UTF-8 already replaced by U+FFFD), without its
+   * terminator: a command or a message for everyone else.
+   *
+   * @param m the sender
+   * @param raw the line as received
+   */
+  public void line(Member m, String raw) {
+    String from = nicks.get(m);
+    if (from == null) {
+      return; // it left (or was cut off) while its input was still being read
+    }
+    String text = Sanitizer.clean(raw);
+    List<Member> slow = new ArrayList<>();
+    if (text.startsWith("/")) {
+      command(m, from, text, slow);
+    } else if (!text.isBlank()) {
+      log.info("<{}> {}", from, text);
+      relayed.incrementAndGet();
+      broadcast(m, "[" + from + "] " + text, slow);
+    }
+    cutOff(slow);
+  }
+
+  private void command(Member m, String from, String text, List<Member> slow) {
+    int space = text.indexOf(' ');
+    String cmd = space < 0 ? text : text.substring(0, space);
+    String arg = space < 0 ? "" : text.substring(space + 1).strip();
+    switch (cmd) {
+      case "/nick" -> nick(m, from, arg, slow);
+      case "/who" ->
+          sendTo(m, "* online (" + nicks.size() + "): " + String.join(", ", nicks.values()), slow);
+      case "/me" -> {
+        if (arg.isEmpty()) {
+          sendTo(m, "* error: usage: /me ACTION", slow);
+        } else {
+          log.info("* {} {}", from, arg);
+          relayed.incrementAndGet();
+          broadcast(m, "* " + from + " " + arg, slow);
+        }
+      }
+      case "/msg" -> privateMessage(m, from, arg, slow);
+      case "/quit" -> {
+        sendTo(m, "* bye", slow);
+        leave(m, null);
+        m.close();
+      }
+      case "/help" -> {
+        for (String h : HELP) {
+          sendTo(m, h, slow);
+        }
+      }
+      default -> sendTo(m, "* error: unknown command " + cmd + " (try /help)", slow);
+    }
+  }
+
+  private static final List<String> HELP =
+      List.of(
+          "* commands:",
+          "*   /nick NAME       change your nick (1-20 letters, digits, _ or -)",
+          "*   /who             list who is online",
+          "*   /me ACTION       tell the room what you do",
+          "*   /msg NICK TEXT   private message to NICK",
+          "*   /quit            leave",
+          "* anything else goes to everyone else as [yournick] text");
+
+  private void nick(Member m, String from, String wanted, List<Member> slow) {
+    String problem = Sanitizer.nickProblem(wanted);
+    if (problem != null) {
+      sendTo(m, "* error: " + problem, slow);
+      return;
+    }
+    Member holder = byFoldedNick.get(Sanitizer.fold(wanted));
+    if (holder != null && holder != m) {
+      sendTo(m, "* error: the nick " + wanted + " is taken", slow);
+      return;
+    }
+    byFoldedNick.remove(Sanitizer.fold(from));
+    byFoldedNick.put(Sanitizer.fold(wanted), m);
+    nicks.put(m, wanted);
+    log.info("{} is now {}", from, wanted);
+    sendTo(m, "* you are now " + wanted, slow);
+    broadcast(m, "* " + from + " is now " + wanted, slow);
+  }
+
+  private void privateMessage(Member m, String from, String arg, List<Member> slow) {
+    int space = arg.indexOf(' ');
+    String to = space < 0 ? arg : arg.substring(0, space);
+    String text = space < 0 ? "" : arg.substring(space + 1).strip();
+    if (to.isEmpty() || text.isEmpty()) {
+      sendTo(m, "* error: usage: /msg NICK TEXT", slow);
+      return;
+    }
+    Member target = byFoldedNick.get(Sanitizer.fold(to));
+    if (target == null) {
+      sendTo(m, "* error: no such nick: " + to, slow);
+      return;
+    }
+    log.info("<{} -> {}> {}", from, nicks.get(target), text);
+    relayed.incrementAndGet();
+    sendTo(target, "[" + from + " -> you] " + text, slow);
+    sendTo(m, "* sent to " + nicks.get(target), slow);
+  }
+
+  /** The server is stopping: tell everyone, then close each connection after its output. */
+  public void shutdown() {
+    List<Member> all = new ArrayList<>(nicks.keySet());
+    for (Member m : all) {
+      m.send("* server shutting down");
+    }
+    nicks.clear();
+    byFoldedNick.clear();
+    online.set(0);
+    for (Member m : all) {
+      m.close();
+    }
+  }
+
+  private void sendTo(Member m, String line, List<Member> slow) {
+    if (!m.send(line)) {
+      slow.add(m);
+    }
+  }
+
+  private void broadcast(Member except, String line, List<Member> slow) {
+    for (Member m : nicks.keySet()) {
+      if (m != except && !m.send(line)) {
+        slow.add(m);
+      }
+    }
+  }
+
+  // A client whose queued output passed the limit is cut off, so that one client that stops
+  // reading cannot hold the whole room's memory (or, with blocking writes, stall it).
+  private void cutOff(List<Member> slow) {
+    for (Member m : slow) {
+      if (nicks.containsKey(m)) {
+        cutOff.incrementAndGet();
+        log.warn("{} ({}) is not reading: cut off", nicks.get(m), m.remote());
+        leave(m, "too slow");
+        m.abort();
+      }
+    }
+  }
+
+  /**
+   * @return clients in the room now (safe to read from any thread)
+   */
+  public int size() {
+    return online.get();
+  }
+
+  /**
+   * @return clients that ever joined
+   */
+  public long joinedCount() {
+    return joined.get();
+  }
+
+  /**
+   * @return messages relayed (plain lines, /me, /msg)
+   */
+  public long relayedCount() {
+    return relayed.get();
+  }
+
+  /**
+   * @return clients cut off for not reading
+   */
+  public long cutOffCount() {
+    return cutOff.get();
+  }
+}

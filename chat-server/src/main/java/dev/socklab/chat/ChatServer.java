@@ -1,0 +1,158 @@
+package dev.socklab.chat;
+
+import dev.socklab.common.Trace;
+import dev.socklab.common.Transport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * A running chat server, whichever engine runs it: {@link SelectorChatServer} (a plain {@code
+ * java.nio} Selector loop) or {@link NettyChatServer} (a Netty event loop). Both speak the protocol
+ * of {@link ChatRoom} and docs/protocols.md.
+ */
+public interface ChatServer extends AutoCloseable {
+  /** The two engines ({@code --engine}). */
+  enum Engine {
+    /** One thread, one {@code java.nio.channels.Selector}: the select() loop made visible. */
+    SELECTOR,
+    /** One Netty event loop: native epoll on Linux, NIO elsewhere. */
+    NETTY
+  }
+
+  /**
+   * How the server listens and what it bounds.
+   *
+   * @param bindAddress address and port; port 0 = ephemeral
+   * @param backlog listen(2) backlog, 1-65535
+   * @param maxClients most clients at once; one more gets "* server full" and is closed
+   * @param maxLineBytes longest line accepted, in bytes without the terminator, 16-1048576
+   * @param maxPendingBytes queued output per client beyond which it is cut off, 1 KiB or more
+   * @param transport Netty transport (the selector engine ignores it)
+   * @param trace where socket calls are traced
+   */
+  record Config(
+      InetSocketAddress bindAddress,
+      int backlog,
+      int maxClients,
+      int maxLineBytes,
+      int maxPendingBytes,
+      Transport transport,
+      Trace trace) {
+    /** Default line limit, bytes. */
+    public static final int DEFAULT_MAX_LINE = 4096;
+
+    /** Default queued output per client, bytes (1 MiB). */
+    public static final int DEFAULT_MAX_PENDING = 1 << 20;
+
+    /** Default most clients at once. */
+    public static final int DEFAULT_MAX_CLIENTS = 1024;
+
+    /**
+     * @throws IllegalArgumentException if a value is out of its range
+     */
+    public Config {
+      if (backlog < 1 || backlog > 65535) {
+        throw new IllegalArgumentException("backlog must be 1-65535, not " + backlog);
+      }
+      if (maxClients < 1) {
+        throw new IllegalArgumentException("max clients must be 1 or more, not " + maxClients);
+      }
+      if (maxLineBytes < 16 || maxLineBytes > 1 << 20) {
+        throw new IllegalArgumentException(
+            "max line must be 16-1048576 bytes, not " + maxLineBytes);
+      }
+      if (maxPendingBytes < 1024) {
+        throw new IllegalArgumentException(
+            "max pending must be 1024 bytes or more, not " + maxPendingBytes);
+      }
+    }
+
+    /**
+     * Defaults for everything but the address.
+     *
+     * @param bindAddress where to listen
+     * @return backlog 1024, 1024 clients, 4096-byte lines, 1 MiB pending, auto transport
+     */
+    public static Config defaults(InetSocketAddress bindAddress) {
+      return new Config(
+          bindAddress,
+          1024,
+          DEFAULT_MAX_CLIENTS,
+          DEFAULT_MAX_LINE,
+          DEFAULT_MAX_PENDING,
+          Transport.AUTO,
+          Trace.disabled());
+    }
+
+    /**
+     * @param max most clients at once
+     * @return this configuration with another client limit
+     */
+    public Config withMaxClients(int max) {
+      return new Config(bindAddress, backlog, max, maxLineBytes, maxPendingBytes, transport, trace);
+    }
+
+    /**
+     * @param bytes queued output per client beyond which it is cut off
+     * @return this configuration with another limit
+     */
+    public Config withMaxPending(int bytes) {
+      return new Config(bindAddress, backlog, maxClients, maxLineBytes, bytes, transport, trace);
+    }
+  }
+
+  /**
+   * What the server did, for the summary line.
+   *
+   * @param served clients that joined
+   * @param relayed messages relayed
+   * @param cutOff clients cut off for not reading
+   */
+  record Stats(long served, long relayed, long cutOff) {}
+
+  /**
+   * Starts a chat server.
+   *
+   * @param engine which engine
+   * @param config how to listen
+   * @return the running server
+   * @throws dev.socklab.common.UserError if the address cannot be bound
+   * @throws IOException if the sockets cannot be created
+   */
+  static ChatServer start(Engine engine, Config config) throws IOException {
+    return switch (engine) {
+      case SELECTOR -> SelectorChatServer.start(config);
+      case NETTY -> NettyChatServer.start(config);
+    };
+  }
+
+  /**
+   * @return the address actually bound
+   */
+  InetSocketAddress localAddress();
+
+  /**
+   * @return clients in the room now
+   */
+  int connectedClients();
+
+  /**
+   * @return what the engine runs on, for the banner (e.g. "java.nio Selector", "Netty epoll")
+   */
+  String describe();
+
+  /**
+   * Graceful shutdown: stop accepting, send everyone "* server shutting down", flush what is queued
+   * within {@code grace}, close.
+   *
+   * @param grace how long flushing may take
+   * @return the final counters
+   */
+  Stats stop(Duration grace);
+
+  @Override
+  default void close() {
+    stop(Duration.ofSeconds(2));
+  }
+}

@@ -1,0 +1,152 @@
+package dev.socklab.chat;
+
+import dev.socklab.common.Cli;
+import dev.socklab.common.Defaults;
+import dev.socklab.common.Durations;
+import dev.socklab.common.Endpoints;
+import dev.socklab.common.ListenOptions;
+import dev.socklab.common.LogOptions;
+import dev.socklab.common.Signals;
+import dev.socklab.common.Trace;
+import dev.socklab.common.Transport;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ./socklab chat-server}: the command line of the chat server, both engines. */
+@Command(
+    name = "socklab chat-server",
+    mixinStandardHelpOptions = true,
+    versionProvider = Cli.Version.class,
+    defaultValueProvider = ChatServerCommand.Port.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "A chat room on one thread that multiplexes every client: the select() server of the"
+          + " course. UTF-8 lines; each line goes to everyone else as [nick] text. Commands: /nick"
+          + " NAME, /who, /me ACTION, /msg NICK TEXT, /quit, /help.",
+      "",
+      "Join it:  nc localhost 7070      (or several, in several terminals)",
+      "          ./socklab chat-client localhost:7070 --nick alice",
+      ""
+    },
+    footer = {
+      "",
+      "Engines: selector = a plain java.nio Selector loop (read SelectorChatServer.java);"
+          + " netty = a Netty event loop, native epoll on Linux (NettyChatServer.java).",
+      "SIGINT/SIGTERM: everyone gets '* server shutting down', queued output is flushed"
+          + " within --grace, exit 0. Exit codes: 0 normal, 1 runtime failure, 2 usage error."
+    })
+public final class ChatServerCommand implements Callable<Integer> {
+  /** {@code --port} default. */
+  public static final class Port extends ListenOptions.DefaultPort {
+    /** The chat server's default port. */
+    public Port() {
+      super(Defaults.CHAT_PORT);
+    }
+  }
+
+  @Mixin ListenOptions listen;
+
+  @Option(
+      names = "--engine",
+      paramLabel = "ENGINE",
+      defaultValue = "selector",
+      description =
+          "selector (java.nio Selector loop) or netty (Netty event loop) (default: ${DEFAULT-VALUE}).")
+  ChatServer.Engine engine;
+
+  @Option(
+      names = "--transport",
+      paramLabel = "T",
+      defaultValue = "auto",
+      description =
+          "Netty engine only: auto, epoll or nio (default: ${DEFAULT-VALUE}: epoll on Linux).")
+  Transport transport;
+
+  @Option(
+      names = "--backlog",
+      paramLabel = "N",
+      defaultValue = "1024",
+      description = "listen(2) backlog (default: ${DEFAULT-VALUE}).")
+  int backlog;
+
+  @Option(
+      names = "--max-clients",
+      paramLabel = "N",
+      defaultValue = "" + ChatServer.Config.DEFAULT_MAX_CLIENTS,
+      description =
+          "Most clients at once; one more gets '* server full' (default: ${DEFAULT-VALUE}).")
+  int maxClients;
+
+  @Option(
+      names = "--max-line",
+      paramLabel = "BYTES",
+      defaultValue = "" + ChatServer.Config.DEFAULT_MAX_LINE,
+      description =
+          "Longest line, bytes; a longer one is dropped with an error (default: ${DEFAULT-VALUE}).")
+  int maxLine;
+
+  @Option(
+      names = "--max-pending",
+      paramLabel = "BYTES",
+      defaultValue = "" + ChatServer.Config.DEFAULT_MAX_PENDING,
+      description =
+          "Output queued for one client beyond which it is cut off as too slow (default: ${DEFAULT-VALUE}).")
+  int maxPending;
+
+  @Option(
+      names = "--grace",
+      paramLabel = "DURATION",
+      defaultValue = "3s",
+      converter = Durations.class,
+      description = "On SIGINT/SIGTERM, how long flushing may take (default: ${DEFAULT-VALUE}).")
+  Duration grace;
+
+  @Mixin LogOptions logging;
+
+  /**
+   * Entry point of {@code ./socklab chat-server}.
+   *
+   * @param args command-line arguments, see {@code --help}
+   */
+  public static void main(String[] args) {
+    Cli.main(new ChatServerCommand(), args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Trace trace = logging.apply();
+    ChatServer.Config config;
+    try {
+      config =
+          new ChatServer.Config(
+              listen.socketAddress(), backlog, maxClients, maxLine, maxPending, transport, trace);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
+    Signals signals = Signals.install();
+    long started = System.nanoTime();
+    ChatServer server = ChatServer.start(engine, config);
+    InetSocketAddress bound = server.localAddress();
+    System.out.printf(
+        "chat-server listening on %s (TCP, %s) — join with: nc %s %d%n",
+        Endpoints.format(bound), server.describe(), Endpoints.hostToReach(bound), bound.getPort());
+    System.out.flush();
+
+    signals.await();
+    ChatServer.Stats stats = server.stop(grace);
+    System.out.printf(
+        "chat-server stopped (%s): %d clients served, %d messages relayed, %d cut off as too slow, up %s%n",
+        signals.signalName(),
+        stats.served(),
+        stats.relayed(),
+        stats.cutOff(),
+        Durations.format(Duration.ofNanos(System.nanoTime() - started)));
+    return Cli.EXIT_OK;
+  }
+}

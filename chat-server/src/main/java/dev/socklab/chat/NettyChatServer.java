@@ -1,0 +1,233 @@
+package dev.socklab.chat;
+
+import dev.socklab.common.Endpoints;
+import dev.socklab.common.NetErrors;
+import dev.socklab.common.NettyTraceHandler;
+import dev.socklab.common.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.codec.TooLongFrameException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat server on a Netty event loop: the same {@link ChatRoom}, with Netty doing what {@link
+ * SelectorChatServer} writes by hand. One event-loop thread serves the listening socket and every
+ * client (so the room needs no locks), on native epoll on Linux or NIO elsewhere.
+ *
+ * <p>Netty pieces used: {@link LineBasedFrameDecoder} (bounded line framing; a too-long line is
+ * discarded as it streams in), the channel's outbound buffer with a {@link WriteBufferWaterMark} (a
+ * client whose unsent output passes {@code maxPendingBytes} becomes unwritable and is cut off),
+ * {@code ALLOW_HALF_CLOSURE} (a client's FIN is an event, not a close, so queued output still
+ * reaches it), and a {@link ChannelGroup} to flush and close everyone on shutdown.
+ */
+public final class NettyChatServer implements ChatServer {
+  private static final Logger log = LoggerFactory.getLogger(NettyChatServer.class);
+
+  private final Config config;
+  private final Transport transport;
+  private final EventLoopGroup group;
+  private final ChatRoom room;
+  private final ChannelGroup clients;
+  private Channel listener;
+  private Stats finalStats;
+  private long nextId; // only touched on the event loop
+
+  private NettyChatServer(Config config) {
+    this.config = config;
+    this.transport = config.transport().resolve();
+    this.group = transport.newGroup(1); // one thread: the whole server is one event loop
+    this.room = new ChatRoom(config.maxLineBytes());
+    this.clients = new DefaultChannelGroup(group.next());
+  }
+
+  /**
+   * Binds, listens and starts serving on one event-loop thread.
+   *
+   * @param config how to listen
+   * @return the running server
+   * @throws dev.socklab.common.UserError if the address cannot be bound or the transport is
+   *     unavailable
+   * @throws IOException never in practice; declared for symmetry with the selector engine
+   */
+  public static NettyChatServer start(Config config) throws IOException {
+    NettyChatServer server = new NettyChatServer(config);
+    server.bind();
+    return server;
+  }
+
+  private void bind() {
+    int high = config.maxPendingBytes();
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(group)
+            .channel(transport.tcpServerChannel())
+            .option(ChannelOption.SO_BACKLOG, config.backlog())
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
+            .childHandler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    String remote = "#" + ++nextId + " " + Endpoints.format(ch.remoteAddress());
+                    if (config.trace().on()) {
+                      ch.pipeline()
+                          .addLast(new NettyTraceHandler(config.trace().forConnection(remote)));
+                    }
+                    ch.pipeline()
+                        .addLast(new LineBasedFrameDecoder(config.maxLineBytes(), true, true))
+                        .addLast(new ClientHandler(remote));
+                  }
+                });
+    try {
+      listener = b.bind(config.bindAddress()).syncUninterruptibly().channel();
+    } catch (Exception e) { // Netty rethrows the bind(2) failure as thrown by the JDK
+      group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      if (e instanceof IOException io) {
+        throw NetErrors.bindFailed(io, config.bindAddress());
+      }
+      throw e;
+    }
+    config.trace().bind(listener.localAddress());
+    config.trace().listen(config.backlog());
+  }
+
+  /** One connection: frames arrive as whole lines; the room sends back through {@link #send}. */
+  private final class ClientHandler extends SimpleChannelInboundHandler<ByteBuf>
+      implements ChatRoom.Member {
+    private final String remote;
+    private Channel ch;
+
+    ClientHandler(String remote) {
+      this.remote = remote;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      ch = ctx.channel();
+      clients.add(ch);
+      if (room.size() >= config.maxClients()) {
+        log.warn("{} refused: --max-clients {} reached", remote, config.maxClients());
+        send("* server full");
+        close();
+      } else {
+        room.join(this);
+      }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
+      room.line(this, line.toString(StandardCharsets.UTF_8)); // malformed -> U+FFFD
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent) {
+        room.leave(this); // the client half-closed: it has said all it will say
+        close();
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      room.leave(this);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof TooLongFrameException) {
+        room.lineTooLong(this); // the decoder drops the rest of the line as it arrives
+      } else {
+        log.info(
+            "{} {}",
+            remote,
+            cause instanceof IOException io && NetErrors.isReset(io)
+                ? "reset by peer (RST)"
+                : cause.toString());
+        ctx.close();
+      }
+    }
+
+    @Override
+    public boolean send(String line) {
+      if (!ch.isActive()) {
+        return true;
+      }
+      ch.writeAndFlush(ByteBufUtil.writeUtf8(ch.alloc(), line + "\n"), ch.voidPromise());
+      return ch.isWritable(); // false: more than the high water mark is queued
+    }
+
+    @Override
+    public void close() {
+      // An empty write after everything queued: close once it, and so all before it, is sent.
+      ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void abort() {
+      ch.close();
+    }
+
+    @Override
+    public String remote() {
+      return remote;
+    }
+  }
+
+  @Override
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) listener.localAddress();
+  }
+
+  @Override
+  public int connectedClients() {
+    return room.size();
+  }
+
+  @Override
+  public String describe() {
+    return "one thread, a Netty event loop on " + transport;
+  }
+
+  @Override
+  public synchronized Stats stop(Duration grace) {
+    if (finalStats != null) {
+      return finalStats;
+    }
+    listener.close().syncUninterruptibly(); // stop accepting
+    config.trace().call("close() listening socket");
+    group.next().submit(room::shutdown).syncUninterruptibly(); // notice, then close after flush
+    if (!clients.newCloseFuture().awaitUninterruptibly(grace.toMillis())) {
+      log.warn(
+          "{} client(s) still flushing after {} ms: closing them",
+          clients.size(),
+          grace.toMillis());
+      clients.close().awaitUninterruptibly(1_000);
+    }
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    finalStats = new Stats(room.joinedCount(), room.relayedCount(), room.cutOffCount());
+    return finalStats;
+  }
+}

@@ -1,0 +1,342 @@
+package dev.socklab.chat;
+
+import dev.socklab.common.Endpoints;
+import dev.socklab.common.NetErrors;
+import dev.socklab.common.Trace;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat server as the course's select() server: one thread, one {@link Selector} over the
+ * listening socket and every client socket, all non-blocking.
+ *
+ * <p>The loop: {@code select()} blocks until some sockets are ready; for the listening socket,
+ * {@code accept()} every pending connection; for a readable client, {@code read()} what is there
+ * and hand each whole line to the {@link ChatRoom}; for a writable client, {@code write()} its
+ * queued output. A client is registered for OP_WRITE only while it has output queued, otherwise
+ * select() would return at once forever. Output to a client is queued, never written with a
+ * blocking call, so a client that stops reading costs memory (bounded by {@code maxPendingBytes},
+ * then it is cut off) but never time for the others.
+ */
+public final class SelectorChatServer implements ChatServer {
+  private static final Logger log = LoggerFactory.getLogger(SelectorChatServer.class);
+
+  private final Config config;
+  private final Selector selector;
+  private final ServerSocketChannel listener;
+  private final ChatRoom room;
+  private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024); // one thread: shared
+  private final Thread loop;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile long stopDeadline; // System.nanoTime() by which to close everything; 0 = running
+  private final ArrayDeque<Client> failed = new ArrayDeque<>(); // write failed, room not told yet
+  private boolean shutdownStarted;
+  private long nextId;
+
+  private SelectorChatServer(Config config, Selector selector, ServerSocketChannel listener) {
+    this.config = config;
+    this.selector = selector;
+    this.listener = listener;
+    this.room = new ChatRoom(config.maxLineBytes());
+    this.loop = Thread.ofPlatform().name("selector-loop").unstarted(this::run);
+  }
+
+  /**
+   * Binds, listens and starts the selector loop on its own thread.
+   *
+   * @param config how to listen
+   * @return the running server
+   * @throws dev.socklab.common.UserError if the address cannot be bound
+   * @throws IOException if the selector or socket cannot be created
+   */
+  public static SelectorChatServer start(Config config) throws IOException {
+    Trace trace = config.trace();
+    Selector selector = Selector.open(); // epoll_create(2) underneath, on Linux
+    ServerSocketChannel listener = ServerSocketChannel.open(); // socket(2)
+    trace.socket(Trace.family(config.bindAddress().getAddress()), "SOCK_STREAM");
+    try {
+      listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      trace.setsockopt("SO_REUSEADDR", 1);
+      listener.bind(config.bindAddress(), config.backlog()); // bind(2) + listen(2)
+    } catch (IOException e) {
+      listener.close();
+      selector.close();
+      throw NetErrors.bindFailed(e, config.bindAddress());
+    }
+    trace.bind(listener.getLocalAddress());
+    trace.listen(config.backlog());
+    listener.configureBlocking(false); // fcntl(O_NONBLOCK): accept() returns null, never blocks
+    listener.register(selector, SelectionKey.OP_ACCEPT); // FD_SET(listenfd, &rset)
+    SelectorChatServer server = new SelectorChatServer(config, selector, listener);
+    server.loop.start();
+    return server;
+  }
+
+  private void run() {
+    try {
+      while (true) {
+        long deadline = stopDeadline;
+        if (deadline != 0) {
+          if (!shutdownStarted) {
+            beginShutdown();
+          }
+          if (selector.keys().isEmpty() || System.nanoTime() - deadline >= 0) {
+            break; // everyone flushed and closed, or the grace period is over
+          }
+        }
+        selector.select(deadline == 0 ? 0 : 50); // select(2): block until a socket is ready
+        Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+        while (ready.hasNext()) {
+          SelectionKey key = ready.next();
+          ready.remove();
+          if (!key.isValid()) {
+            continue;
+          }
+          if (key.isAcceptable()) {
+            acceptAll();
+          } else {
+            Client c = (Client) key.attachment();
+            if (key.isReadable()) {
+              c.read();
+            }
+            if (key.isValid() && key.isWritable()) {
+              c.flush();
+            }
+          }
+          for (Client c; (c = failed.poll()) != null; ) {
+            room.leave(c);
+          }
+        }
+      }
+    } catch (IOException | ClosedSelectorException e) {
+      log.error("selector loop failed: {}", e.toString());
+    } finally {
+      for (SelectionKey key : selector.keys()) {
+        if (key.attachment() instanceof Client c) {
+          c.abort();
+        }
+      }
+      closeQuietly(listener);
+      closeQuietly(selector);
+      stopped.countDown();
+    }
+  }
+
+  private void acceptAll() throws IOException {
+    SocketChannel ch;
+    while ((ch = listener.accept()) != null) { // accept(2) until EAGAIN: drain the queue
+      Client c = new Client(ch, ++nextId);
+      c.trace.accept(ch.getRemoteAddress());
+      ch.configureBlocking(false);
+      ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      c.key = ch.register(selector, SelectionKey.OP_READ, c); // FD_SET(connfd, &rset)
+      if (room.size() >= config.maxClients()) {
+        log.warn("{} refused: --max-clients {} reached", c.remote(), config.maxClients());
+        c.send("* server full");
+        c.close();
+      } else {
+        room.join(c);
+      }
+    }
+  }
+
+  private void beginShutdown() {
+    shutdownStarted = true;
+    SelectionKey acceptKey = listener.keyFor(selector);
+    if (acceptKey != null) {
+      acceptKey.cancel();
+    }
+    closeQuietly(listener); // new connections are refused from now on
+    config.trace().call("close() listening socket");
+    room.shutdown(); // "* server shutting down" to everyone, then close after flushing
+  }
+
+  /** One connection: its non-blocking socket, its line framer and its queued output. */
+  private final class Client implements ChatRoom.Member, LineFramer.Sink {
+    final SocketChannel ch;
+    final String remote;
+    final Trace trace;
+    final LineFramer framer = new LineFramer(config.maxLineBytes());
+    final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+    SelectionKey key;
+    long pending; // bytes queued, not yet taken by the kernel
+    boolean closeWhenFlushed;
+
+    Client(SocketChannel ch, long id) throws IOException {
+      this.ch = ch;
+      this.remote = "#" + id + " " + Endpoints.format(ch.getRemoteAddress());
+      this.trace = config.trace().forConnection(remote);
+    }
+
+    void read() {
+      readBuffer.clear();
+      int n;
+      try {
+        n = ch.read(readBuffer); // read(2): returns what is there, never waits
+      } catch (IOException e) {
+        log.info("{} {}", remote, NetErrors.isReset(e) ? "reset by peer (RST)" : e.getMessage());
+        room.leave(this);
+        abort();
+        return;
+      }
+      if (n < 0) {
+        trace.read(-1, null, 0);
+        // EOF: the client is done sending. Let it have what is queued for it, then close.
+        room.leave(this);
+        close();
+        return;
+      }
+      readBuffer.flip();
+      if (trace.on()) {
+        byte[] copy = new byte[n];
+        readBuffer.duplicate().get(copy);
+        trace.read(n, copy, 0);
+      }
+      framer.feed(readBuffer, this);
+    }
+
+    @Override
+    public void line(String line) {
+      room.line(this, line);
+    }
+
+    @Override
+    public void tooLong() {
+      room.lineTooLong(this);
+    }
+
+    @Override
+    public boolean send(String line) {
+      if (!ch.isOpen() || closeWhenFlushed) {
+        return true;
+      }
+      ByteBuffer bytes = StandardCharsets.UTF_8.encode(line + "\n");
+      if (queue.isEmpty()) {
+        write(bytes); // usually the kernel takes it all at once: no queueing, no OP_WRITE
+      }
+      if (bytes.hasRemaining() && ch.isOpen()) {
+        queue.add(bytes);
+        pending += bytes.remaining();
+        key.interestOpsOr(SelectionKey.OP_WRITE); // FD_SET(connfd, &wset) until drained
+      }
+      return pending <= config.maxPendingBytes();
+    }
+
+    void flush() {
+      while (!queue.isEmpty() && ch.isOpen()) {
+        ByteBuffer head = queue.peek();
+        int before = head.remaining();
+        write(head);
+        pending -= before - head.remaining();
+        if (head.hasRemaining()) {
+          return; // the socket buffer is full again: wait for the next OP_WRITE
+        }
+        queue.poll();
+      }
+      if (ch.isOpen()) {
+        key.interestOpsAnd(~SelectionKey.OP_WRITE);
+        if (closeWhenFlushed) {
+          abort();
+        }
+      }
+    }
+
+    private void write(ByteBuffer bytes) {
+      try {
+        int start = bytes.position();
+        int n = ch.write(bytes); // write(2): takes what fits in the socket buffer, maybe 0
+        if (trace.on() && n > 0) {
+          byte[] copy = new byte[n];
+          bytes.duplicate().position(start).get(copy);
+          trace.write(copy, 0, n);
+        }
+      } catch (IOException e) {
+        // Usually EPIPE/ECONNRESET. The room may be in the middle of a broadcast: tell it later.
+        abort();
+        failed.add(this);
+      }
+    }
+
+    @Override
+    public void close() {
+      closeWhenFlushed = true;
+      if (queue.isEmpty()) {
+        abort();
+      }
+    }
+
+    @Override
+    public void abort() {
+      if (ch.isOpen()) {
+        key.cancel(); // FD_CLR
+        closeQuietly(ch); // close(2)
+        trace.close();
+        queue.clear();
+        pending = 0;
+      }
+    }
+
+    @Override
+    public String remote() {
+      return remote;
+    }
+  }
+
+  @Override
+  public InetSocketAddress localAddress() {
+    try {
+      return (InetSocketAddress) listener.getLocalAddress();
+    } catch (IOException e) {
+      throw new IllegalStateException("server socket closed", e);
+    }
+  }
+
+  @Override
+  public int connectedClients() {
+    return room.size();
+  }
+
+  @Override
+  public String describe() {
+    return "one thread, a java.nio Selector loop";
+  }
+
+  @Override
+  public synchronized Stats stop(Duration grace) {
+    if (stopDeadline == 0) {
+      stopDeadline = System.nanoTime() + Math.max(1, grace.toNanos());
+      selector.wakeup(); // the loop is blocked in select(): let it see the request
+    }
+    try {
+      if (!stopped.await(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+        log.warn("selector loop did not stop in time");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return new Stats(room.joinedCount(), room.relayedCount(), room.cutOffCount());
+  }
+
+  private static void closeQuietly(java.io.Closeable c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // closing: nothing more to do with it
+    }
+  }
+}
