@@ -100,14 +100,26 @@ public final class RunningProcess implements AutoCloseable {
    * @return {@code java --enable-native-access=ALL-UNNAMED -jar JAR args...}
    */
   public static List<String> command(String... args) {
+    return command(List.of(), args);
+  }
+
+  /**
+   * The command line that runs the module's jar with extra JVM options, e.g. a small heap.
+   *
+   * @param jvmOptions options for the JVM, e.g. {@code -Xmx32m}
+   * @param args the command's arguments
+   * @return {@code java --enable-native-access=ALL-UNNAMED OPTIONS -jar JAR args...}
+   */
+  public static List<String> command(List<String> jvmOptions, String... args) {
     String jar = System.getProperty("socklab.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException(
           "system property socklab.jar must name the module's jar (run as an *IT with failsafe)");
     }
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command =
-        new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-jar", jar));
+    List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar));
     command.addAll(List.of(args));
     return command;
   }
