@@ -1,5 +1,6 @@
 package dev.socklab.chat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,12 +25,14 @@ public final class ChatRoom {
   /** One connected client, as the room sees it. Implemented by each engine. */
   public interface Member {
     /**
-     * Queues one line for this client.
+     * Queues one line for this client. The engine writes it when the current event has been
+     * handled, together with everything else queued meanwhile (one write per client, not one per
+     * line).
      *
-     * @param line the text, without a line terminator (the engine adds {@code \n})
+     * @param line the line in UTF-8, ending in {@code \n}; shared by all recipients, never modified
      * @return false if the client's queued output now exceeds the limit and it must be cut off
      */
-    boolean send(String line);
+    boolean send(byte[] line);
 
     /** Closes the connection once what is queued has been sent (or the grace period ends). */
     void close();
@@ -231,7 +234,7 @@ public final class ChatRoom {
   public void shutdown() {
     List<Member> all = new ArrayList<>(nicks.keySet());
     for (Member m : all) {
-      m.send("* server shutting down");
+      m.send(encode("* server shutting down"));
     }
     nicks.clear();
     byFoldedNick.clear();
@@ -241,15 +244,24 @@ public final class ChatRoom {
     }
   }
 
+  /**
+   * @param line a line of text
+   * @return the line in UTF-8 with its {@code \n}, as members are sent it
+   */
+  static byte[] encode(String line) {
+    return (line + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+
   private void sendTo(Member m, String line, List<Member> slow) {
-    if (!m.send(line)) {
+    if (!m.send(encode(line))) {
       slow.add(m);
     }
   }
 
   private void broadcast(Member except, String line, List<Member> slow) {
+    byte[] bytes = encode(line); // once for all recipients
     for (Member m : nicks.keySet()) {
-      if (m != except && !m.send(line)) {
+      if (m != except && !m.send(bytes)) {
         slow.add(m);
       }
     }

@@ -6,7 +6,7 @@ import dev.socklab.common.NettyTraceHandler;
 import dev.socklab.common.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,9 @@ public final class NettyChatServer implements ChatServer {
   private Channel listener;
   private Stats finalStats;
   private long nextId; // only touched on the event loop
+  private final ArrayDeque<ClientHandler> dirtyClients = new ArrayDeque<>(); // event loop only
+  private byte[] lastLine; // event loop only: the line last copied to direct memory
+  private ByteBuf lastDirect;
 
   private NettyChatServer(Config config) {
     this.config = config;
@@ -119,6 +123,7 @@ public final class NettyChatServer implements ChatServer {
       implements ChatRoom.Member {
     private final String remote;
     private Channel ch;
+    private boolean dirty; // in dirtyClients: has unflushed output
 
     ClientHandler(String remote) {
       this.remote = remote;
@@ -130,7 +135,7 @@ public final class NettyChatServer implements ChatServer {
       clients.add(ch);
       if (room.size() >= config.maxClients()) {
         log.warn("{} refused: --max-clients {} reached", remote, config.maxClients());
-        send("* server full");
+        send(ChatRoom.encode("* server full"));
         close();
       } else {
         room.join(this);
@@ -171,12 +176,26 @@ public final class NettyChatServer implements ChatServer {
     }
 
     @Override
-    public boolean send(String line) {
+    public boolean send(byte[] line) {
       if (!ch.isActive()) {
         return true;
       }
-      ch.writeAndFlush(ByteBufUtil.writeUtf8(ch.alloc(), line + "\n"), ch.voidPromise());
-      return ch.isWritable(); // false: more than the high water mark is queued
+      ch.write(direct(line), ch.voidPromise()); // queued; flushed by flushDirty
+      if (!dirty) {
+        dirty = true;
+        dirtyClients.add(this);
+        if (dirtyClients.size() == 1) {
+          // Flush once the loop has handled every socket that was ready: one writev(2) per
+          // client per round, however many lines the round produced for it.
+          ch.eventLoop().execute(flushDirty);
+        }
+      }
+      if (!ch.isWritable()) {
+        // Over the high water mark, counting what is not flushed yet: flush now, and cut the
+        // client off only if the kernel will not take it (it is not reading).
+        ch.flush();
+      }
+      return ch.isWritable();
     }
 
     @Override
@@ -195,6 +214,28 @@ public final class NettyChatServer implements ChatServer {
       return remote;
     }
   }
+
+  // The socket write needs direct memory; a heap buffer would be copied once per recipient.
+  // A broadcast passes the same array to every member, so copy it once and share it.
+  private ByteBuf direct(byte[] line) {
+    if (line != lastLine) {
+      if (lastDirect != null) {
+        lastDirect.release();
+      }
+      lastDirect = ByteBufAllocator.DEFAULT.directBuffer(line.length);
+      lastDirect.writeBytes(line);
+      lastLine = line;
+    }
+    return lastDirect.retainedDuplicate(); // own indices, shared bytes; released once written
+  }
+
+  private final Runnable flushDirty =
+      () -> {
+        for (ClientHandler c; (c = dirtyClients.poll()) != null; ) {
+          c.dirty = false;
+          c.ch.flush(); // write(2)/writev(2) of everything queued for this client
+        }
+      };
 
   @Override
   public InetSocketAddress localAddress() {
@@ -218,7 +259,14 @@ public final class NettyChatServer implements ChatServer {
     }
     listener.close().syncUninterruptibly(); // stop accepting
     config.trace().call("close() listening socket");
-    group.next().submit(room::shutdown).syncUninterruptibly(); // notice, then close after flush
+    group
+        .next()
+        .submit(
+            () -> {
+              room.shutdown(); // notice, then close after flush
+              flushDirty.run();
+            })
+        .syncUninterruptibly();
     if (!clients.newCloseFuture().awaitUninterruptibly(grace.toMillis())) {
       log.warn(
           "{} client(s) still flushing after {} ms: closing them",

@@ -12,7 +12,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -35,6 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SelectorChatServer implements ChatServer {
   private static final Logger log = LoggerFactory.getLogger(SelectorChatServer.class);
+  private static final int WRITE_BATCH = 256; // lines per writev(2); the kernel caps at IOV_MAX
 
   private final Config config;
   private final Selector selector;
@@ -44,7 +44,8 @@ public final class SelectorChatServer implements ChatServer {
   private final Thread loop;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile long stopDeadline; // System.nanoTime() by which to close everything; 0 = running
-  private final ArrayDeque<Client> failed = new ArrayDeque<>(); // write failed, room not told yet
+  private final ArrayDeque<Client> dirty = new ArrayDeque<>(); // clients with new output queued
+  private final ArrayDeque<Client> failed = new ArrayDeque<>(); // write failed, room not told
   private boolean shutdownStarted;
   private long nextId;
 
@@ -118,10 +119,8 @@ public final class SelectorChatServer implements ChatServer {
               c.flush();
             }
           }
-          for (Client c; (c = failed.poll()) != null; ) {
-            room.leave(c);
-          }
         }
+        flushDirty(); // one write per client for all the lines this round queued for it
       }
     } catch (IOException | ClosedSelectorException e) {
       log.error("selector loop failed: {}", e.toString());
@@ -147,12 +146,24 @@ public final class SelectorChatServer implements ChatServer {
       c.key = ch.register(selector, SelectionKey.OP_READ, c); // FD_SET(connfd, &rset)
       if (room.size() >= config.maxClients()) {
         log.warn("{} refused: --max-clients {} reached", c.remote(), config.maxClients());
-        c.send("* server full");
+        c.send(ChatRoom.encode("* server full"));
         c.close();
       } else {
         room.join(c);
       }
     }
+  }
+
+  private void flushDirty() {
+    do {
+      for (Client c; (c = dirty.poll()) != null; ) {
+        c.dirty = false;
+        c.flush();
+      }
+      for (Client c; (c = failed.poll()) != null; ) {
+        room.leave(c); // may queue "* X left" for the others: flush again
+      }
+    } while (!dirty.isEmpty());
   }
 
   private void beginShutdown() {
@@ -164,6 +175,7 @@ public final class SelectorChatServer implements ChatServer {
     closeQuietly(listener); // new connections are refused from now on
     config.trace().call("close() listening socket");
     room.shutdown(); // "* server shutting down" to everyone, then close after flushing
+    flushDirty();
   }
 
   /** One connection: its non-blocking socket, its line framer and its queued output. */
@@ -175,6 +187,7 @@ public final class SelectorChatServer implements ChatServer {
     final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
     SelectionKey key;
     long pending; // bytes queued, not yet taken by the kernel
+    boolean dirty; // in the server's dirty list: flush at the end of this round
     boolean closeWhenFlushed;
 
     Client(SocketChannel ch, long id) throws IOException {
@@ -221,54 +234,57 @@ public final class SelectorChatServer implements ChatServer {
     }
 
     @Override
-    public boolean send(String line) {
+    public boolean send(byte[] line) {
       if (!ch.isOpen() || closeWhenFlushed) {
         return true;
       }
-      ByteBuffer bytes = StandardCharsets.UTF_8.encode(line + "\n");
-      if (queue.isEmpty()) {
-        write(bytes); // usually the kernel takes it all at once: no queueing, no OP_WRITE
+      queue.add(ByteBuffer.wrap(line)); // shared bytes, a position of its own
+      pending += line.length;
+      if (!dirty) {
+        dirty = true;
+        SelectorChatServer.this.dirty.add(this);
       }
-      if (bytes.hasRemaining() && ch.isOpen()) {
-        queue.add(bytes);
-        pending += bytes.remaining();
-        key.interestOpsOr(SelectionKey.OP_WRITE); // FD_SET(connfd, &wset) until drained
+      if (pending > config.maxPendingBytes()) {
+        // Over the limit, counting what this round has not written yet: write now, and cut the
+        // client off only if the kernel will not take it (it is not reading).
+        flush();
       }
       return pending <= config.maxPendingBytes();
     }
 
+    // Writes as much of the queue as the socket takes, with one writev(2) per batch of lines.
+    // What does not fit waits for OP_WRITE; the loop never blocks on one client.
     void flush() {
-      while (!queue.isEmpty() && ch.isOpen()) {
-        ByteBuffer head = queue.peek();
-        int before = head.remaining();
-        write(head);
-        pending -= before - head.remaining();
-        if (head.hasRemaining()) {
-          return; // the socket buffer is full again: wait for the next OP_WRITE
+      try {
+        while (!queue.isEmpty() && ch.isOpen()) {
+          ByteBuffer[] batch = queue.stream().limit(WRITE_BATCH).toArray(ByteBuffer[]::new);
+          long n = ch.write(batch); // writev(2): takes what fits in the socket buffer, maybe 0
+          trace.call("writev(" + batch.length + " lines) -> " + n + " bytes");
+          pending -= n;
+          while (!queue.isEmpty() && !queue.peek().hasRemaining()) {
+            queue.poll();
+          }
+          if (!queue.isEmpty() && queue.peek().position() > 0 || n == 0) {
+            break; // the socket buffer is full: wait for OP_WRITE
+          }
         }
-        queue.poll();
+      } catch (IOException e) {
+        // EPIPE or ECONNRESET: the client is gone. We may be inside a broadcast: tell the room
+        // at the end of the round.
+        abort();
+        failed.add(this);
+        return;
       }
-      if (ch.isOpen()) {
-        key.interestOpsAnd(~SelectionKey.OP_WRITE);
+      if (!ch.isOpen()) {
+        return;
+      }
+      if (queue.isEmpty()) {
+        key.interestOpsAnd(~SelectionKey.OP_WRITE); // FD_CLR(connfd, &wset): nothing to write
         if (closeWhenFlushed) {
           abort();
         }
-      }
-    }
-
-    private void write(ByteBuffer bytes) {
-      try {
-        int start = bytes.position();
-        int n = ch.write(bytes); // write(2): takes what fits in the socket buffer, maybe 0
-        if (trace.on() && n > 0) {
-          byte[] copy = new byte[n];
-          bytes.duplicate().position(start).get(copy);
-          trace.write(copy, 0, n);
-        }
-      } catch (IOException e) {
-        // Usually EPIPE/ECONNRESET. The room may be in the middle of a broadcast: tell it later.
-        abort();
-        failed.add(this);
+      } else {
+        key.interestOpsOr(SelectionKey.OP_WRITE); // FD_SET(connfd, &wset) until drained
       }
     }
 

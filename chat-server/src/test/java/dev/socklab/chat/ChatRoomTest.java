@@ -15,8 +15,10 @@ class ChatRoomTest {
     int acceptBeforeSlow = Integer.MAX_VALUE;
 
     @Override
-    public boolean send(String line) {
-      lines.add(line);
+    public boolean send(byte[] line) {
+      String text = new String(line, java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(text).endsWith("\n");
+      lines.add(text.substring(0, text.length() - 1));
       return lines.size() <= acceptBeforeSlow;
     }
 
