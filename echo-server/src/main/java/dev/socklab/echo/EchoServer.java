@@ -18,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EchoServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EchoServer.class);
+  private static final int INITIAL_BUFFER = 512; // bytes; grows x4 up to bufferSize
 
   /**
    * How the server listens and serves.
@@ -52,7 +54,8 @@ public final class EchoServer implements AutoCloseable {
    *     never
    * @param tcpNoDelay TCP_NODELAY: send each echo at once instead of letting Nagle's algorithm hold
    *     small segments back (RFC 896)
-   * @param bufferSize bytes read per read() call, 1 to 1 MiB
+   * @param bufferSize most bytes read per read() call, 1 to 1 MiB (each client starts with 512 and
+   *     grows while its reads fill the buffer)
    * @param trace where socket calls are traced ({@code --trace})
    */
   public record Config(
@@ -160,7 +163,7 @@ public final class EchoServer implements AutoCloseable {
   private final AtomicLong nextId = new AtomicLong();
   private final AtomicLong served = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
-  private final AtomicLong bytesEchoed = new AtomicLong();
+  private final LongAdder bytesEchoed = new LongAdder(); // added to by every client thread
   private volatile boolean stopping;
   private Stats finalStats;
 
@@ -221,7 +224,7 @@ public final class EchoServer implements AutoCloseable {
    * @return counters so far
    */
   public Stats stats() {
-    return new Stats(served.get(), refused.get(), bytesEchoed.get());
+    return new Stats(served.get(), refused.get(), bytesEchoed.sum());
   }
 
   // The accept loop: one platform thread, blocked in accept(2) until the kernel hands over a
@@ -286,7 +289,9 @@ public final class EchoServer implements AutoCloseable {
       }
       InputStream in = socket.getInputStream();
       OutputStream out = socket.getOutputStream();
-      byte[] buf = new byte[config.bufferSize()];
+      // Start small and grow while reads fill the buffer: 10,000 idle clients then cost 10,000
+      // small buffers, not 10,000 full-size ones (the idea of Netty's adaptive allocator).
+      byte[] buf = new byte[Math.min(INITIAL_BUFFER, config.bufferSize())];
       int n;
       // read(2) blocks this thread, and only this one, until bytes arrive; -1 is C's 0 (EOF).
       while ((n = in.read(buf)) != -1) {
@@ -294,7 +299,10 @@ public final class EchoServer implements AutoCloseable {
         out.write(buf, 0, n); // write(2): returns once the kernel has taken all n bytes
         trace.write(buf, 0, n);
         echoed += n;
-        bytesEchoed.addAndGet(n);
+        bytesEchoed.add(n);
+        if (n == buf.length && buf.length < config.bufferSize()) {
+          buf = new byte[Math.min(buf.length * 4, config.bufferSize())];
+        }
       }
       trace.read(-1, buf, 0);
       // EOF: the client shut down its write side (or stop() shut down our read side). All it

@@ -107,7 +107,8 @@ public final class EchoServerCommand implements Callable<Integer> {
       names = "--buffer-size",
       paramLabel = "BYTES",
       defaultValue = "" + EchoServer.Config.DEFAULT_BUFFER_SIZE,
-      description = "Bytes per read() call, 1-1048576 (default: ${DEFAULT-VALUE}).")
+      description =
+          "Most bytes per read() call, 1-1048576; each client starts at 512 and grows (default: ${DEFAULT-VALUE}).")
   int bufferSize;
 
   @Option(
