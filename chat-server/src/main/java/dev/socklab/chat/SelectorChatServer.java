@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
 public final class SelectorChatServer implements ChatServer {
   private static final Logger log = LoggerFactory.getLogger(SelectorChatServer.class);
   private static final int WRITE_BATCH = 256; // lines per writev(2); the kernel caps at IOV_MAX
+  private static final int ACCEPT_BATCH = 16; // connections accepted per loop round
+  // Heap cost of one queued line besides its bytes (the ByteBuffer and its queue slot), counted
+  // against --max-pending so the limit bounds memory even for many short lines (Netty counts
+  // its outbound entries the same way).
+  private static final int ENTRY_OVERHEAD = 64;
 
   private final Config config;
   private final Selector selector;
@@ -138,7 +143,10 @@ public final class SelectorChatServer implements ChatServer {
 
   private void acceptAll() throws IOException {
     SocketChannel ch;
-    while ((ch = listener.accept()) != null) { // accept(2) until EAGAIN: drain the queue
+    // accept(2) until EAGAIN, but at most ACCEPT_BATCH per round: every join is announced to
+    // everyone, and a burst of thousands of connects must not queue millions of notices before
+    // the loop gets to write any of them. The rest wait in the kernel's accept queue.
+    for (int i = 0; i < ACCEPT_BATCH && (ch = listener.accept()) != null; i++) {
       Client c = new Client(ch, ++nextId);
       c.trace.accept(ch.getRemoteAddress());
       ch.configureBlocking(false);
@@ -186,7 +194,7 @@ public final class SelectorChatServer implements ChatServer {
     final LineFramer framer = new LineFramer(config.maxLineBytes());
     final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
     SelectionKey key;
-    long pending; // bytes queued, not yet taken by the kernel
+    long pending; // bytes queued and not yet taken by the kernel, plus ENTRY_OVERHEAD per line
     boolean dirty; // in the server's dirty list: flush at the end of this round
     boolean closeWhenFlushed;
 
@@ -239,7 +247,7 @@ public final class SelectorChatServer implements ChatServer {
         return true;
       }
       queue.add(ByteBuffer.wrap(line)); // shared bytes, a position of its own
-      pending += line.length;
+      pending += line.length + ENTRY_OVERHEAD;
       if (!dirty) {
         dirty = true;
         SelectorChatServer.this.dirty.add(this);
@@ -263,6 +271,7 @@ public final class SelectorChatServer implements ChatServer {
           pending -= n;
           while (!queue.isEmpty() && !queue.peek().hasRemaining()) {
             queue.poll();
+            pending -= ENTRY_OVERHEAD;
           }
           if (!queue.isEmpty() && queue.peek().position() > 0 || n == 0) {
             break; // the socket buffer is full: wait for OP_WRITE
