@@ -6,7 +6,7 @@ import dev.socklab.common.Durations;
 import dev.socklab.common.Endpoints;
 import dev.socklab.common.ListenOptions;
 import dev.socklab.common.LogOptions;
-import dev.socklab.common.Signals;
+import dev.socklab.common.ServerRun;
 import dev.socklab.common.Trace;
 import dev.socklab.common.Transport;
 import java.net.InetSocketAddress;
@@ -129,24 +129,30 @@ public final class ChatServerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }
-    Signals signals = Signals.install();
-    long started = System.nanoTime();
-    ChatServer server = ChatServer.start(engine, config);
-    InetSocketAddress bound = server.localAddress();
-    System.out.printf(
-        "chat-server listening on %s (TCP, %s) — join with: nc %s %d%n",
-        Endpoints.format(bound), server.describe(), Endpoints.hostToReach(bound), bound.getPort());
-    System.out.flush();
+    return ServerRun.untilSignalled(
+        "chat-server",
+        () -> {
+          ChatServer server = ChatServer.start(engine, config);
+          InetSocketAddress bound = server.localAddress();
+          return new ServerRun.Started() {
+            @Override
+            public String banner() {
+              return String.format(
+                  "chat-server listening on %s (TCP, %s) — join with: nc %s %d",
+                  Endpoints.format(bound),
+                  server.describe(),
+                  Endpoints.hostToReach(bound),
+                  bound.getPort());
+            }
 
-    signals.await();
-    ChatServer.Stats stats = server.stop(grace);
-    System.out.printf(
-        "chat-server stopped (%s): %d clients served, %d messages relayed, %d cut off as too slow, up %s%n",
-        signals.signalName(),
-        stats.served(),
-        stats.relayed(),
-        stats.cutOff(),
-        Durations.format(Duration.ofNanos(System.nanoTime() - started)));
-    return Cli.EXIT_OK;
+            @Override
+            public String stop() {
+              ChatServer.Stats stats = server.stop(grace);
+              return String.format(
+                  "%d clients served, %d messages relayed, %d cut off as too slow",
+                  stats.served(), stats.relayed(), stats.cutOff());
+            }
+          };
+        });
   }
 }

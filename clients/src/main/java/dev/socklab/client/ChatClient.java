@@ -92,10 +92,9 @@ public final class ChatClient implements Callable<Integer> {
   public Integer call() throws IOException {
     Trace trace = logging.apply();
     HostPort hp = Endpoints.parse(target, "localhost", Defaults.CHAT_PORT);
-    String start =
-        Defaults.CHAT_SERVER_COMMAND
-            + (hp.port() == Defaults.CHAT_PORT ? "" : " --port " + hp.port());
-    try (Socket socket = Connector.connect(hp, connectTimeout, trace, start)) {
+    try (Socket socket =
+        Connector.connect(
+            hp, Defaults.CHAT_PORT, Defaults.CHAT_SERVER_COMMAND, connectTimeout, trace)) {
       socket.setTcpNoDelay(true); // each line goes out at once
       if (nick != null) {
         socket.getOutputStream().write(("/nick " + nick + "\n").getBytes(StandardCharsets.UTF_8));

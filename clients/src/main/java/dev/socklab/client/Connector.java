@@ -14,6 +14,23 @@ final class Connector {
   private Connector() {}
 
   /**
+   * Connects to a socklab server, or to anything that speaks its protocol.
+   *
+   * @param target the host and port
+   * @param defaultPort the server's default port: the hint adds {@code --port} only for another
+   * @param serverCommand how to start the server, e.g. {@code "./socklab echo-server"}
+   * @param timeout how long each connect(2) may wait
+   * @param trace where to trace socket/connect
+   * @return the connected socket
+   * @throws dev.socklab.common.UserError as {@link #connect(HostPort, Duration, Trace, String)}
+   */
+  static Socket connect(
+      HostPort target, int defaultPort, String serverCommand, Duration timeout, Trace trace) {
+    String start = serverCommand + (target.port() == defaultPort ? "" : " --port " + target.port());
+    return connect(target, timeout, trace, start);
+  }
+
+  /**
    * Resolves {@code target} and tries each of its addresses in turn until one accepts (so {@code
    * localhost} works whether the server listens on ::1, 127.0.0.1 or both).
    *

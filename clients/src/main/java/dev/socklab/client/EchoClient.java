@@ -145,10 +145,9 @@ public final class EchoClient implements Callable<Integer> {
     }
     Trace trace = logging.apply();
     HostPort hp = Endpoints.parse(target, "localhost", Defaults.ECHO_PORT);
-    String start =
-        Defaults.ECHO_SERVER_COMMAND
-            + (hp.port() == Defaults.ECHO_PORT ? "" : " --port " + hp.port());
-    try (Socket socket = Connector.connect(hp, connectTimeout, trace, start)) {
+    try (Socket socket =
+        Connector.connect(
+            hp, Defaults.ECHO_PORT, Defaults.ECHO_SERVER_COMMAND, connectTimeout, trace)) {
       socket.setTcpNoDelay(tcpNoDelay); // setsockopt(TCP_NODELAY)
       trace.setsockopt("TCP_NODELAY", tcpNoDelay ? 1 : 0);
       return count == 0 ? interactive(socket, hp, trace) : scripted(socket, hp, trace);

@@ -6,7 +6,7 @@ import dev.socklab.common.Durations;
 import dev.socklab.common.Endpoints;
 import dev.socklab.common.ListenOptions;
 import dev.socklab.common.LogOptions;
-import dev.socklab.common.Signals;
+import dev.socklab.common.ServerRun;
 import dev.socklab.common.Trace;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -150,29 +150,32 @@ public final class EchoServerCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           new picocli.CommandLine(this), e.getMessage());
     }
-    Signals signals = Signals.install();
-    long started = System.nanoTime();
-    EchoServer server = EchoServer.start(config);
-    InetSocketAddress bound = server.localAddress();
-    System.out.printf(
-        "echo-server listening on %s (TCP, backlog %d, %s) — try: nc %s %d%n",
-        Endpoints.format(bound),
-        backlog,
-        threads.describe(),
-        Endpoints.hostToReach(bound),
-        bound.getPort());
-    System.out.flush();
+    return ServerRun.untilSignalled(
+        "echo-server",
+        () -> {
+          EchoServer server = EchoServer.start(config);
+          InetSocketAddress bound = server.localAddress();
+          return new ServerRun.Started() {
+            @Override
+            public String banner() {
+              return String.format(
+                  "echo-server listening on %s (TCP, backlog %d, %s) — try: nc %s %d",
+                  Endpoints.format(bound),
+                  backlog,
+                  threads.describe(),
+                  Endpoints.hostToReach(bound),
+                  bound.getPort());
+            }
 
-    signals.await();
-    EchoServer.Stats stats = server.stop(grace);
-    System.out.printf(
-        "echo-server stopped (%s): %d clients served, %d refused, %d bytes echoed, up %s%n",
-        signals.signalName(),
-        stats.served(),
-        stats.refused(),
-        stats.bytesEchoed(),
-        Durations.format(Duration.ofNanos(System.nanoTime() - started)));
-    return Cli.EXIT_OK;
+            @Override
+            public String stop() {
+              EchoServer.Stats stats = server.stop(grace);
+              return String.format(
+                  "%d clients served, %d refused, %d bytes echoed",
+                  stats.served(), stats.refused(), stats.bytesEchoed());
+            }
+          };
+        });
   }
 
   /** Converts {@code --threads} values. */
