@@ -18,4 +18,19 @@ public final class Defaults {
 
   /** How a user starts the chat server. */
   public static final String CHAT_SERVER_COMMAND = "./socklab chat-server";
+
+  /** UDP port of {@code udp-broadcast}: echo and discovery. */
+  public static final int UDP_PORT = 7007;
+
+  /** UDP port beacons are sent to and {@code udp-client listen} listens on. */
+  public static final int BEACON_PORT = 7008;
+
+  /**
+   * Where beacons and discovery go unless the user names another address: the loopback broadcast
+   * address, so that nothing leaves this host by default.
+   */
+  public static final String LOOPBACK_BROADCAST = "127.255.255.255";
+
+  /** How a user starts the UDP server. */
+  public static final String UDP_SERVER_COMMAND = "./socklab udp-broadcast";
 }
