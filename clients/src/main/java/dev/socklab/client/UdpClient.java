@@ -341,12 +341,7 @@ public final class UdpClient implements Runnable {
             continue;
           }
           seen++;
-          System.out.println(
-              describe(
-                  p.getSocketAddress().toString().startsWith("/")
-                      ? Endpoints.format(p.getSocketAddress())
-                      : p.getSocketAddress().toString(),
-                  msg.get()));
+          System.out.println(describe(Endpoints.format(p.getSocketAddress()), msg.get()));
           System.out.flush();
         }
         return Cli.EXIT_OK;
