@@ -190,6 +190,7 @@ public final class UdpClient implements Runnable {
             try {
               long deadline = System.nanoTime() + timeout.toNanos();
               while (true) {
+                got.setLength(reply.length); // receive() shrank it to the last datagram
                 socket.receive(got); // recvfrom(2)
                 trace.call(
                     "recvfrom() -> "
