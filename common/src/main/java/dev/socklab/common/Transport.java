@@ -5,9 +5,15 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -64,6 +70,28 @@ public enum Transport {
       case EPOLL -> EpollIoHandler.newFactory();
       default -> NioIoHandler.newFactory();
     };
+  }
+
+  /**
+   * @return the AF_UNIX stream server channel class of this (resolved) transport
+   */
+  public Class<? extends ServerChannel> unixServerChannel() {
+    return resolve() == EPOLL
+        ? EpollServerDomainSocketChannel.class
+        : NioServerDomainSocketChannel.class;
+  }
+
+  /**
+   * The address type this transport binds AF_UNIX sockets with.
+   *
+   * @param path the socket file
+   * @return Netty's {@code DomainSocketAddress} for epoll, the JDK's {@code
+   *     UnixDomainSocketAddress} for NIO
+   */
+  public SocketAddress unixAddress(Path path) {
+    return resolve() == EPOLL
+        ? new DomainSocketAddress(path.toString())
+        : UnixDomainSocketAddress.of(path);
   }
 
   /**

@@ -1,0 +1,296 @@
+package dev.socklab.uds;
+
+import dev.socklab.common.Endpoints;
+import dev.socklab.common.NetErrors;
+import dev.socklab.common.NettyTraceHandler;
+import dev.socklab.common.Trace;
+import dev.socklab.common.Transport;
+import dev.socklab.common.UnixSocketPaths;
+import dev.socklab.common.UserError;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.unix.PeerCredentials;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * AF_UNIX stream echo server on Netty's native epoll transport ({@code
+ * EpollServerDomainSocketChannel}), NIO domain sockets elsewhere.
+ *
+ * <p>The path is handled as {@code man 7 unix} asks: a live server's socket is never taken over, a
+ * stale one is removed, anything else is left alone ({@link UnixSocketPaths}). The socket is bound
+ * under a temporary name inside a fresh 0700 directory, chmod'ed to {@code mode}, and only then
+ * linked to its real name, so it never exists with looser permissions where others can reach it.
+ * Each connection's peer credentials (SO_PEERCRED: pid, uid, gid) are logged and may be restricted
+ * to some uids.
+ */
+public final class UdsServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(UdsServer.class);
+
+  /**
+   * How the server listens.
+   *
+   * @param path the socket file
+   * @param mode its permission bits, e.g. 0600 (owner only) or 0660 (owner and group)
+   * @param allowUids uids that may connect; empty = anyone who may open the file
+   * @param transport epoll (peer credentials) or NIO
+   * @param tcpPort also serve TCP on this loopback port, 0 = ephemeral, -1 = no TCP
+   * @param trace where socket calls are traced
+   */
+  public record Config(
+      Path path, int mode, Set<Integer> allowUids, Transport transport, int tcpPort, Trace trace) {}
+
+  /**
+   * @param connections connections accepted
+   * @param refused connections closed for their uid
+   * @param bytes bytes echoed
+   */
+  public record Stats(long connections, long refused, long bytes) {}
+
+  private final Config config;
+  private final Transport transport;
+  private final EventLoopGroup group;
+  private final ChannelGroup children;
+  private final EchoHandler echo = new EchoHandler();
+  private final AtomicLong connections = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
+  private Channel unixListener;
+  private Channel tcpListener;
+  private Object socketFileKey; // the inode we created, so we never delete someone else's file
+  private Stats finalStats;
+
+  private UdsServer(Config config) {
+    this.config = config;
+    this.transport = config.transport().resolve();
+    if (!config.allowUids().isEmpty() && transport != Transport.EPOLL) {
+      throw new UserError(
+          "--allow-uid needs peer credentials (SO_PEERCRED), which only --transport epoll reads");
+    }
+    this.group = transport.newGroup(1);
+    this.children = new DefaultChannelGroup(group.next());
+  }
+
+  /**
+   * Prepares the path, binds, sets the mode, links the socket into place and serves.
+   *
+   * @param config how to listen
+   * @return the running server
+   * @throws UserError for a path that is too long, not a socket, live, or not writable
+   * @throws IOException if the socket file cannot be set up
+   */
+  public static UdsServer start(Config config) throws IOException {
+    UdsServer s = new UdsServer(config);
+    try {
+      s.bind();
+    } catch (IOException | RuntimeException e) {
+      s.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      throw e;
+    }
+    return s;
+  }
+
+  private void bind() throws IOException {
+    Path path = config.path().toAbsolutePath();
+    Path dir = path.getParent();
+    if (!Files.isDirectory(dir)) {
+      throw new UserError(
+          "directory " + dir + " does not exist: create it or choose another --path");
+    }
+    UnixSocketPaths.prepareForBind(path, "uds-server");
+    if (transport != Transport.EPOLL) {
+      log.warn(
+          "NIO domain sockets: peer credentials (SO_PEERCRED) cannot be read on this transport");
+    }
+    // bind(2) inside a fresh 0700 directory, chmod, then link(2) to the real name.
+    Path privateDir =
+        Files.createTempDirectory(
+            dir,
+            ".socklab-bind-",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path tmp = privateDir.resolve("s");
+    UnixSocketPaths.checkLength(tmp);
+    try {
+      unixListener =
+          bootstrap(transport.unixServerChannel())
+              .bind(transport.unixAddress(tmp))
+              .syncUninterruptibly()
+              .channel();
+      config.trace().socket("AF_UNIX", "SOCK_STREAM");
+      config.trace().call("bind(" + tmp + ")");
+      Files.setPosixFilePermissions(tmp, permissions(config.mode())); // chmod(2)
+      config.trace().call("chmod(" + tmp + ", " + String.format("%04o", config.mode()) + ")");
+      UnixSocketPaths.linkIntoPlace(tmp, path); // link(2), then unlink(2) of the temporary name
+      config.trace().call("link(" + tmp + ", " + path + ")");
+      socketFileKey =
+          Files.readAttributes(
+                  path,
+                  java.nio.file.attribute.BasicFileAttributes.class,
+                  LinkOption.NOFOLLOW_LINKS)
+              .fileKey();
+    } finally {
+      Files.deleteIfExists(tmp);
+      Files.deleteIfExists(privateDir);
+    }
+    if (config.tcpPort() >= 0) {
+      InetSocketAddress tcp =
+          new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), config.tcpPort());
+      try {
+        tcpListener =
+            bootstrap(transport.tcpServerChannel()).bind(tcp).syncUninterruptibly().channel();
+      } catch (Exception e) { // the JDK's BindException, rethrown by Netty
+        if (e instanceof IOException io) {
+          throw NetErrors.bindFailed(io, tcp);
+        }
+        throw e;
+      }
+    }
+  }
+
+  private ServerBootstrap bootstrap(Class<? extends io.netty.channel.ServerChannel> channel) {
+    return new ServerBootstrap()
+        .group(group)
+        .channel(channel)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .childHandler(
+            new ChannelInitializer<Channel>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                if (config.trace().on()) {
+                  ch.pipeline()
+                      .addLast(
+                          new NettyTraceHandler(
+                              config.trace().forConnection("#" + (connections.get() + 1))));
+                }
+                ch.pipeline().addLast(new Credentials(), echo);
+              }
+            });
+  }
+
+  /** Logs each connection's peer credentials and enforces {@code --allow-uid}. */
+  private final class Credentials extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+      long id = connections.incrementAndGet();
+      children.add(ctx.channel());
+      if (ctx.channel() instanceof EpollDomainSocketChannel ch) {
+        PeerCredentials c = ch.peerCredentials(); // getsockopt(SO_PEERCRED)
+        int gid = c.gids().length > 0 ? c.gids()[0] : -1;
+        if (!config.allowUids().isEmpty() && !config.allowUids().contains(c.uid())) {
+          refused.incrementAndGet();
+          log.warn(
+              "#{} refused: pid={} uid={} gid={} is not in --allow-uid {}",
+              id,
+              c.pid(),
+              c.uid(),
+              gid,
+              config.allowUids());
+          ctx.close();
+          return;
+        }
+        log.info("#{} connected: pid={} uid={} gid={}", id, c.pid(), c.uid(), gid);
+      } else {
+        log.info("#{} connected from {}", id, Endpoints.format(ctx.channel().remoteAddress()));
+      }
+      ctx.fireChannelActive();
+      ctx.pipeline().remove(this); // checked once per connection: out of the way of the echo
+    }
+  }
+
+  /**
+   * @return the TCP address served with {@code --tcp}, or null
+   */
+  public InetSocketAddress tcpAddress() {
+    return tcpListener == null ? null : (InetSocketAddress) tcpListener.localAddress();
+  }
+
+  /**
+   * @return the transport actually used
+   */
+  public Transport transport() {
+    return transport;
+  }
+
+  /**
+   * Stops: no new connections, every connection closed after its queued output (at most {@code
+   * grace}), the socket file removed if it is still the one this server created.
+   *
+   * @param grace how long flushing may take
+   * @return what the server did
+   */
+  public synchronized Stats stop(Duration grace) {
+    if (finalStats != null) {
+      return finalStats;
+    }
+    unixListener.close().syncUninterruptibly();
+    if (tcpListener != null) {
+      tcpListener.close().syncUninterruptibly();
+    }
+    removeSocketFile();
+    children.close().awaitUninterruptibly(grace.toMillis());
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    finalStats = new Stats(connections.get(), refused.get(), echo.bytes.sum());
+    return finalStats;
+  }
+
+  private void removeSocketFile() {
+    Path path = config.path().toAbsolutePath();
+    try {
+      Object key =
+          Files.readAttributes(
+                  path,
+                  java.nio.file.attribute.BasicFileAttributes.class,
+                  LinkOption.NOFOLLOW_LINKS)
+              .fileKey();
+      if (key != null && key.equals(socketFileKey)) {
+        Files.delete(path); // unlink(2): the path is free for the next server
+        config.trace().call("unlink(" + path + ")");
+      }
+    } catch (IOException e) {
+      log.warn("could not remove {}: {}", path, e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(2));
+  }
+
+  static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] bits = {
+      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_READ,
+      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+          PosixFilePermission.OWNER_READ
+    };
+    for (int i = 0; i < bits.length; i++) {
+      if ((mode & (1 << i)) != 0) {
+        set.add(bits[i]);
+      }
+    }
+    return set;
+  }
+}

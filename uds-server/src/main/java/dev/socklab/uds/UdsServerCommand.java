@@ -1,0 +1,150 @@
+package dev.socklab.uds;
+
+import dev.socklab.common.Cli;
+import dev.socklab.common.LogOptions;
+import dev.socklab.common.ServerRun;
+import dev.socklab.common.Trace;
+import dev.socklab.common.Transport;
+import dev.socklab.common.UnixSocketPaths;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ./socklab uds-server}: AF_UNIX stream echo with safe paths and peer credentials. */
+@Command(
+    name = "socklab uds-server",
+    mixinStandardHelpOptions = true,
+    versionProvider = Cli.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Echo server on a UNIX domain socket (AF_UNIX, SOCK_STREAM) on Netty's native epoll"
+          + " transport: a file path is the address, file permissions decide who may connect,"
+          + " and each connection's peer credentials (pid, uid, gid) are known.",
+      "",
+      "Talk to it:  nc -U PATH      socat - UNIX-CONNECT:PATH",
+      ""
+    },
+    footer = {
+      "",
+      "A path that exists is checked first: a live server's socket is never taken over, a stale"
+          + " socket file is removed (and logged), anything else is left alone.",
+      "SIGINT/SIGTERM: close, remove the socket file, print a summary, exit 0."
+          + " Exit codes: 0 normal, 1 runtime failure, 2 usage error."
+    })
+public final class UdsServerCommand implements Callable<Integer> {
+  @Option(
+      names = "--path",
+      paramLabel = "PATH",
+      description = {
+        "Socket file (default: $XDG_RUNTIME_DIR/socklab/echo.sock, else",
+        "/tmp/socklab-UID/echo.sock, in a directory created with mode 0700)."
+      })
+  Path path;
+
+  @Option(
+      names = "--mode",
+      paramLabel = "OCTAL",
+      defaultValue = "600",
+      description =
+          "Permissions of the socket file, e.g. 600 (you only), 660, 666 (default: ${DEFAULT-VALUE}).")
+  String mode;
+
+  @Option(
+      names = "--allow-uid",
+      paramLabel = "UID",
+      split = ",",
+      description = "Accept only connections whose peer uid (SO_PEERCRED) is listed.")
+  List<Integer> allowUids = List.of();
+
+  @Option(
+      names = "--transport",
+      paramLabel = "T",
+      defaultValue = "auto",
+      description =
+          "auto, epoll or nio (default: ${DEFAULT-VALUE}: epoll on Linux; nio cannot read peer credentials).")
+  Transport transport;
+
+  @Option(
+      names = "--tcp",
+      paramLabel = "PORT",
+      description =
+          "Also serve the same echo over TCP on 127.0.0.1:PORT (0 = any free port), to compare.")
+  Integer tcpPort;
+
+  @Option(
+      names = "--grace",
+      paramLabel = "DURATION",
+      defaultValue = "3s",
+      converter = dev.socklab.common.Durations.class,
+      description = "On SIGINT/SIGTERM, how long flushing may take (default: ${DEFAULT-VALUE}).")
+  Duration grace;
+
+  @Mixin LogOptions logging;
+
+  /**
+   * Entry point of {@code ./socklab uds-server}.
+   *
+   * @param args command-line arguments, see {@code --help}
+   */
+  public static void main(String[] args) {
+    Cli.main(new UdsServerCommand(), args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    int bits;
+    try {
+      bits = Integer.parseInt(mode, 8);
+    } catch (NumberFormatException e) {
+      bits = -1;
+    }
+    if (bits < 0 || bits > 0777) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this),
+          "--mode must be octal permission bits such as 600 or 660, not '" + mode + "'");
+    }
+    Trace trace = logging.apply();
+    Path socket = path;
+    if (socket == null) {
+      socket = UnixSocketPaths.defaultPath("echo.sock");
+      UnixSocketPaths.privateDirectory(socket.getParent());
+    }
+    UdsServer.Config config =
+        new UdsServer.Config(
+            socket, bits, Set.copyOf(allowUids), transport, tcpPort == null ? -1 : tcpPort, trace);
+    int fileMode = bits;
+    Path where = socket;
+    return ServerRun.untilSignalled(
+        "uds-server",
+        () -> {
+          UdsServer server = UdsServer.start(config);
+          return new ServerRun.Started() {
+            @Override
+            public String banner() {
+              String tcp =
+                  server.tcpAddress() == null
+                      ? ""
+                      : ", and TCP on " + dev.socklab.common.Endpoints.format(server.tcpAddress());
+              return String.format(
+                  "uds-server listening on %s (AF_UNIX stream, mode %04o, %s%s) — try: nc -U %s",
+                  where, fileMode, server.transport(), tcp, where);
+            }
+
+            @Override
+            public String stop() {
+              UdsServer.Stats s = server.stop(grace);
+              return String.format(
+                  "%d connections, %d refused by uid, %d bytes echoed; %s removed",
+                  s.connections(), s.refused(), s.bytes(), where);
+            }
+          };
+        });
+  }
+}
