@@ -99,7 +99,8 @@ public final class ChatClient implements Callable<Integer> {
       if (nick != null) {
         socket.getOutputStream().write(("/nick " + nick + "\n").getBytes(StandardCharsets.UTF_8));
       }
-      Duplex.run(socket, stdin, stdout, trace); // either end closing is a normal way to leave
+      Duplex.run(
+          Conn.of(socket), stdin, stdout, trace); // either end closing is a normal way to leave
       return Cli.EXIT_OK;
     } catch (IOException e) {
       stderr.println("chat-client: connection to " + hp + " lost: " + e.getMessage());

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Cli.Version.class,
     description = "socklab's clients; each talks to one of socklab's servers (or to yours).",
-    subcommands = {EchoClient.class, ChatClient.class, UdpClient.class})
+    subcommands = {EchoClient.class, ChatClient.class, UdpClient.class, UdsClient.class})
 public final class ClientMain implements Runnable {
   /**
    * @param args a client's name and its arguments, e.g. {@code echo-client localhost:7007}

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.Socket;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Both directions of an interactive client at once: a thread copies stdin to the socket while the
@@ -27,16 +27,17 @@ final class Duplex {
   /**
    * Runs until the server closes the connection.
    *
-   * @param socket a connected socket
+   * @param socket a connected socket, TCP or AF_UNIX
    * @param stdin what to send
    * @param stdout where to copy what arrives, flushed per read
    * @param trace where socket calls are traced
    * @return how it ended
    * @throws IOException if reading the socket fails (e.g. ECONNRESET)
    */
-  static End run(Socket socket, InputStream stdin, PrintStream stdout, Trace trace)
+  static End run(Conn socket, InputStream stdin, PrintStream stdout, Trace trace)
       throws IOException {
-    OutputStream out = socket.getOutputStream();
+    OutputStream out = socket.out();
+    AtomicBoolean stdinEnded = new AtomicBoolean(); // set before our FIN can provoke the server's
     Thread sender =
         Thread.ofPlatform()
             .name("stdin-to-socket")
@@ -50,13 +51,14 @@ final class Duplex {
                       out.write(buf, 0, n); // write(2)
                       trace.write(buf, 0, n);
                     }
+                    stdinEnded.set(true);
                     socket.shutdownOutput(); // shutdown(SHUT_WR): our FIN; replies still flow
                     trace.shutdown("SHUT_WR");
                   } catch (IOException e) {
                     // the receiving side sees the same failure and reports it
                   }
                 });
-    InputStream in = socket.getInputStream();
+    InputStream in = socket.in();
     byte[] buf = new byte[16 * 1024];
     int n;
     while ((n = in.read(buf)) != -1) { // read(2)
@@ -65,6 +67,6 @@ final class Duplex {
       stdout.flush();
     }
     trace.read(-1, buf, 0);
-    return socket.isOutputShutdown() ? End.STDIN_THEN_SERVER : End.SERVER_FIRST;
+    return stdinEnded.get() ? End.STDIN_THEN_SERVER : End.SERVER_FIRST;
   }
 }

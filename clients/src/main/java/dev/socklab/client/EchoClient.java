@@ -64,34 +64,12 @@ public final class EchoClient implements Callable<Integer> {
   String target;
 
   @Option(
-      names = {"-n", "--count"},
-      paramLabel = "N",
-      defaultValue = "0",
-      description = "Scripted mode: send N messages and verify each echo (default: interactive).")
-  int count;
-
-  @Option(
-      names = {"-s", "--size"},
-      paramLabel = "BYTES",
-      defaultValue = "64",
-      description = "Bytes per message in scripted mode, 1-16777216 (default: ${DEFAULT-VALUE}).")
-  int size;
-
-  @Option(
       names = "--connect-timeout",
       paramLabel = "DURATION",
       defaultValue = "5s",
       converter = Durations.class,
       description = "How long connect() may wait (default: ${DEFAULT-VALUE}).")
   Duration connectTimeout;
-
-  @Option(
-      names = "--timeout",
-      paramLabel = "DURATION",
-      defaultValue = "5s",
-      converter = Durations.class,
-      description = "Scripted mode: how long to wait for each echo (default: ${DEFAULT-VALUE}).")
-  Duration timeout;
 
   @Option(
       names = "--nodelay",
@@ -101,13 +79,7 @@ public final class EchoClient implements Callable<Integer> {
       description = "TCP_NODELAY on the connection (default: on).")
   boolean tcpNoDelay;
 
-  @Option(
-      names = "--seed",
-      paramLabel = "N",
-      defaultValue = "1",
-      description =
-          "Seed of the pseudo-random payload in scripted mode (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin EchoOptions echo;
 
   @Mixin LogOptions logging;
 
@@ -135,14 +107,7 @@ public final class EchoClient implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (count < 0) {
-      throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), "--count must be 0 (interactive) or more, not " + count);
-    }
-    if (size < 1 || size > 1 << 24) {
-      throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), "--size must be 1-16777216 bytes, not " + size);
-    }
+    echo.validate(this);
     Trace trace = logging.apply();
     HostPort hp = Endpoints.parse(target, "localhost", Defaults.ECHO_PORT);
     try (Socket socket =
@@ -150,29 +115,50 @@ public final class EchoClient implements Callable<Integer> {
             hp, Defaults.ECHO_PORT, Defaults.ECHO_SERVER_COMMAND, connectTimeout, trace)) {
       socket.setTcpNoDelay(tcpNoDelay); // setsockopt(TCP_NODELAY)
       trace.setsockopt("TCP_NODELAY", tcpNoDelay ? 1 : 0);
-      return count == 0 ? interactive(socket, hp, trace) : scripted(socket, hp, trace);
+      Conn conn = Conn.of(socket);
+      return echo.count == 0
+          ? interactive("echo-client", conn, hp.toString(), trace, stdin, stdout, stderr)
+          : scripted("echo-client", conn, hp.toString(), trace, echo, stdout, stderr);
     }
   }
 
-  private int interactive(Socket socket, HostPort hp, Trace trace) {
+  static int interactive(
+      String who,
+      Conn socket,
+      String hp,
+      Trace trace,
+      InputStream stdin,
+      PrintStream stdout,
+      PrintStream stderr) {
     try {
       if (Duplex.run(socket, stdin, stdout, trace) == Duplex.End.SERVER_FIRST) {
         // Stevens: "server terminated prematurely": EOF before we sent ours.
-        stderr.println("echo-client: the server at " + hp + " closed the connection");
+        stderr.println(who + ": the server at " + hp + " closed the connection");
         return Cli.EXIT_FAILURE;
       }
       return Cli.EXIT_OK;
     } catch (IOException e) {
-      stderr.println("echo-client: connection to " + hp + " lost: " + e.getMessage());
+      stderr.println(who + ": connection to " + hp + " lost: " + e.getMessage());
       return Cli.EXIT_FAILURE;
     }
   }
 
-  private int scripted(Socket socket, HostPort hp, Trace trace) throws Exception {
-    socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
-    InputStream in = socket.getInputStream();
-    OutputStream out = socket.getOutputStream();
-    SplittableRandom random = new SplittableRandom(seed);
+  static int scripted(
+      String who,
+      Conn socket,
+      String hp,
+      Trace trace,
+      EchoOptions o,
+      PrintStream stdout,
+      PrintStream stderr)
+      throws Exception {
+    int count = o.count;
+    int size = o.size;
+    Duration timeout = o.timeout;
+    socket.readTimeout(timeout);
+    InputStream in = socket.in();
+    OutputStream out = socket.out();
+    SplittableRandom random = new SplittableRandom(o.seed);
     byte[] sent = new byte[size];
     byte[] echoed = new byte[size];
     Histogram rtt = new Histogram(3); // nanoseconds, 3 significant digits, grows as needed
@@ -186,10 +172,13 @@ public final class EchoClient implements Callable<Integer> {
       try {
         got = in.readNBytes(echoed, 0, size);
       } catch (SocketTimeoutException e) {
-        return fail("message " + (i + 1) + ": no echo within " + Durations.format(timeout));
+        return fail(
+            who, stderr, "message " + (i + 1) + ": no echo within " + Durations.format(timeout));
       }
       if (got < size) {
         return fail(
+            who,
+            stderr,
             "message "
                 + (i + 1)
                 + ": the server closed after echoing "
@@ -205,6 +194,8 @@ public final class EchoClient implements Callable<Integer> {
       int at = Arrays.mismatch(sent, echoed);
       if (at >= 0) {
         return fail(
+            who,
+            stderr,
             String.format(
                 "message %d: byte %d differs: sent 0x%02x, got back 0x%02x",
                 i + 1, at, sent[at] & 0xff, echoed[at] & 0xff));
@@ -217,15 +208,17 @@ public final class EchoClient implements Callable<Integer> {
       extra = (int) in.transferTo(OutputStream.nullOutputStream());
     } catch (SocketTimeoutException e) {
       return fail(
+          who,
+          stderr,
           "no EOF from the server within " + Durations.format(timeout) + " after our half-close");
     }
     if (extra > 0) {
-      return fail("the server sent " + extra + " bytes more than it was sent");
+      return fail(who, stderr, "the server sent " + extra + " bytes more than it was sent");
     }
     trace.read(-1, echoed, 0);
     stdout.printf(
-        "echo-client: %d messages of %d bytes to %s: all verified, EOF after half-close%n",
-        count, size, hp);
+        "%s: %d messages of %d bytes to %s: all verified, EOF after half-close%n",
+        who, count, size, hp);
     stdout.printf(
         "round trip (us): min %.1f  p50 %.1f  p99 %.1f  max %.1f%n",
         rtt.getMinValue() / 1e3,
@@ -252,8 +245,8 @@ public final class EchoClient implements Callable<Integer> {
         r -> Thread.ofVirtual().start(r));
   }
 
-  private int fail(String why) {
-    stderr.println("echo-client: FAILED: " + why);
+  private static int fail(String who, PrintStream stderr, String why) {
+    stderr.println(who + ": FAILED: " + why);
     return Cli.EXIT_FAILURE;
   }
 }

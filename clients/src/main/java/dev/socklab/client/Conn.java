@@ -1,0 +1,148 @@
+package dev.socklab.client;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A connected stream socket as the clients use it, TCP or AF_UNIX: two streams, half-close, and an
+ * optional read timeout.
+ */
+interface Conn extends Closeable {
+  InputStream in() throws IOException;
+
+  OutputStream out() throws IOException;
+
+  /** shutdown(SHUT_WR): send EOF, keep reading. */
+  void shutdownOutput() throws IOException;
+
+  /**
+   * A read that waits longer than {@code timeout} throws {@link SocketTimeoutException}.
+   *
+   * @param timeout the longest wait per read
+   */
+  void readTimeout(Duration timeout) throws IOException;
+
+  /** A TCP connection ({@link Socket}; the timeout is SO_RCVTIMEO). */
+  static Conn of(Socket s) {
+    return new Conn() {
+      @Override
+      public InputStream in() throws IOException {
+        return s.getInputStream();
+      }
+
+      @Override
+      public OutputStream out() throws IOException {
+        return s.getOutputStream();
+      }
+
+      @Override
+      public void shutdownOutput() throws IOException {
+        s.shutdownOutput();
+      }
+
+      @Override
+      public void readTimeout(Duration timeout) throws IOException {
+        s.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+      }
+
+      @Override
+      public void close() throws IOException {
+        s.close();
+      }
+    };
+  }
+
+  /**
+   * An AF_UNIX connection ({@link SocketChannel}). Channel streams have no SO_RCVTIMEO in Java, so
+   * a read that outlives the timeout is ended by closing the channel, and reported as a timeout.
+   */
+  static Conn of(SocketChannel ch) {
+    return new Conn() {
+      private final InputStream raw = Channels.newInputStream(ch);
+      private final OutputStream out = Channels.newOutputStream(ch);
+      private ScheduledExecutorService timer;
+      private Duration timeout;
+
+      @Override
+      public InputStream in() {
+        return new InputStream() {
+          @Override
+          public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            if (timeout == null) {
+              return raw.read(b, off, len);
+            }
+            AtomicBoolean fired = new AtomicBoolean();
+            ScheduledFuture<?> alarm =
+                timer.schedule(
+                    () -> {
+                      fired.set(true);
+                      try {
+                        ch.close();
+                      } catch (IOException e) {
+                        // closing to end a read that waited too long
+                      }
+                    },
+                    timeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            try {
+              return raw.read(b, off, len);
+            } catch (IOException e) {
+              if (fired.get()) {
+                throw new SocketTimeoutException("no data within " + timeout.toMillis() + " ms");
+              }
+              throw e;
+            } finally {
+              alarm.cancel(false);
+            }
+          }
+        };
+      }
+
+      @Override
+      public OutputStream out() {
+        return out;
+      }
+
+      @Override
+      public void shutdownOutput() throws IOException {
+        ch.shutdownOutput();
+      }
+
+      @Override
+      public void readTimeout(Duration t) {
+        timeout = t;
+        if (timer == null) {
+          timer =
+              Executors.newSingleThreadScheduledExecutor(
+                  r -> Thread.ofPlatform().daemon(true).name("read-timeout").unstarted(r));
+        }
+      }
+
+      @Override
+      public void close() throws IOException {
+        if (timer != null) {
+          timer.shutdownNow();
+        }
+        ch.close();
+      }
+    };
+  }
+}

@@ -1,0 +1,131 @@
+package dev.socklab.client;
+
+import dev.socklab.common.Cli;
+import dev.socklab.common.LogOptions;
+import dev.socklab.common.Trace;
+import dev.socklab.common.UnixSocketPaths;
+import dev.socklab.common.UserError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ./socklab uds-client}: echo-client over a UNIX domain socket. Interactive (stdin out,
+ * echoes back, half-close on EOF) or scripted ({@code --count --size}, verified, percentiles).
+ */
+@Command(
+    name = "uds-client",
+    mixinStandardHelpOptions = true,
+    versionProvider = Cli.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Talks to an echo server on a UNIX domain socket, like echo-client does over TCP.",
+      ""
+    },
+    footer = {
+      "",
+      "Examples:  ./socklab uds-client                 (the default path of uds-server)",
+      "           ./socklab uds-client /tmp/my.sock --count 1000 --size 512",
+      "Exit codes: 0 all echoed, 1 connection or verification failure, 2 usage error."
+    })
+public final class UdsClient implements Callable<Integer> {
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "PATH",
+      description = "Socket file (default: uds-server's default path).")
+  Path path;
+
+  @Mixin EchoOptions echo;
+
+  @Mixin LogOptions logging;
+
+  private final InputStream stdin;
+  private final PrintStream stdout;
+  private final PrintStream stderr;
+
+  /** A client on the process's stdin, stdout and stderr. */
+  public UdsClient() {
+    this(System.in, System.out, System.err);
+  }
+
+  UdsClient(InputStream stdin, PrintStream stdout, PrintStream stderr) {
+    this.stdin = stdin;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    echo.validate(this);
+    Trace trace = logging.apply();
+    Path p = path != null ? path : UnixSocketPaths.defaultPath("echo.sock");
+    try (Conn conn = Conn.of(connect(p, trace))) {
+      return echo.count == 0
+          ? EchoClient.interactive("uds-client", conn, p.toString(), trace, stdin, stdout, stderr)
+          : EchoClient.scripted("uds-client", conn, p.toString(), trace, echo, stdout, stderr);
+    }
+  }
+
+  // connect(2) to a sockaddr_un, with the errors man 7 unix lists, each as one line.
+  private static SocketChannel connect(Path p, Trace trace) {
+    UnixSocketPaths.checkLength(p);
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      throw new UserError(
+          "no such socket file: " + p + " — start a server with ./socklab uds-server --path " + p);
+    }
+    try {
+      if (!UnixSocketPaths.isSocket(p)) {
+        throw new UserError(p + " is not a socket");
+      }
+    } catch (IOException e) {
+      throw new UserError("cannot examine " + p + ": " + e.getMessage(), e);
+    }
+    try {
+      SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX); // socket(AF_UNIX, ...)
+      trace.socket("AF_UNIX", "SOCK_STREAM");
+      try {
+        ch.connect(UnixDomainSocketAddress.of(p)); // connect(2)
+      } catch (IOException e) {
+        ch.close();
+        throw e;
+      }
+      trace.call("connect(" + p + ")");
+      return ch;
+    } catch (ConnectException e) {
+      throw new UserError(
+          "connection refused at "
+              + p
+              + " (ECONNREFUSED): a stale socket file with no server — start one with ./socklab uds-server --path "
+              + p,
+          e);
+    } catch (AccessDeniedException e) {
+      throw new UserError(
+          "permission denied connecting to " + p + " (EACCES): its mode or directory keeps you out",
+          e);
+    } catch (IOException e) {
+      if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("permission denied")) {
+        throw new UserError(
+            "permission denied connecting to "
+                + p
+                + " (EACCES): its mode or directory keeps you out",
+            e);
+      }
+      throw new UserError("cannot connect to " + p + ": " + e.getMessage(), e);
+    }
+  }
+}
