@@ -65,7 +65,7 @@ public final class ChatServerCommand implements Callable<Integer> {
       paramLabel = "T",
       defaultValue = "auto",
       description =
-          "Netty engine only: auto, epoll or nio (default: ${DEFAULT-VALUE}: epoll on Linux).")
+          "Netty engine only: auto, epoll, io_uring or nio (default: ${DEFAULT-VALUE}: epoll on Linux).")
   Transport transport;
 
   @Option(

@@ -11,33 +11,42 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerDomainSocketChannel;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * {@code --transport auto|epoll|nio}: which I/O mechanism a Netty event loop uses.
+ * {@code --transport auto|epoll|io_uring|nio}: which I/O mechanism a Netty event loop uses.
  *
  * <p>{@code epoll} is Netty's native Linux transport: epoll_wait(2) on the loop's own epoll set,
- * edge-triggered, with Linux-only socket options. {@code nio} is the JDK's {@code Selector}, which
- * on Linux is also epoll underneath but level-triggered and portable. {@code auto} picks epoll when
- * its native library loads, NIO otherwise.
+ * edge-triggered, with Linux-only socket options. {@code io_uring} is Netty's native transport on
+ * io_uring(7) (Linux 5.14 and later): reads and writes are submitted to a ring shared with the
+ * kernel instead of being made readiness-first; container seccomp profiles often forbid it. {@code
+ * nio} is the JDK's {@code Selector}, which on Linux is also epoll underneath but level-triggered
+ * and portable. {@code auto} picks epoll when its native library loads, NIO otherwise; io_uring is
+ * only used when asked for.
  */
 public enum Transport {
   /** epoll where available, else NIO. */
   AUTO,
   /** Netty's native epoll transport (Linux only). */
   EPOLL,
+  /** Netty's native io_uring transport (Linux only, where the kernel and seccomp allow it). */
+  IO_URING,
   /** The JDK's NIO selector. */
   NIO;
 
   /**
    * Resolves {@link #AUTO} to what this machine supports.
    *
-   * @return {@link #EPOLL} or {@link #NIO}
-   * @throws UserError if {@link #EPOLL} is asked for and its native library cannot load, with the
-   *     reason
+   * @return {@link #EPOLL}, {@link #IO_URING} or {@link #NIO}
+   * @throws UserError if {@link #EPOLL} or {@link #IO_URING} is asked for and cannot be used here,
+   *     with the reason
    */
   public Transport resolve() {
     return switch (this) {
@@ -50,6 +59,16 @@ public enum Transport {
                   + "); use --transport nio");
         }
         yield EPOLL;
+      }
+      case IO_URING -> {
+        if (!IoUring.isAvailable()) {
+          throw new UserError(
+              "--transport io_uring is not available here ("
+                  + IoUring.unavailabilityCause().getMessage()
+                  + "); it needs Linux 5.14+ and a seccomp profile that allows io_uring_setup(2);"
+                  + " use --transport epoll");
+        }
+        yield IO_URING;
       }
       case NIO -> NIO;
     };
@@ -68,6 +87,7 @@ public enum Transport {
   private IoHandlerFactory ioHandlerFactory() {
     return switch (resolve()) {
       case EPOLL -> EpollIoHandler.newFactory();
+      case IO_URING -> IoUringIoHandler.newFactory();
       default -> NioIoHandler.newFactory();
     };
   }
@@ -76,29 +96,60 @@ public enum Transport {
    * @return the AF_UNIX stream server channel class of this (resolved) transport
    */
   public Class<? extends ServerChannel> unixServerChannel() {
-    return resolve() == EPOLL
-        ? EpollServerDomainSocketChannel.class
-        : NioServerDomainSocketChannel.class;
+    return switch (resolve()) {
+      case EPOLL -> EpollServerDomainSocketChannel.class;
+      case IO_URING -> IoUringServerDomainSocketChannel.class;
+      default -> NioServerDomainSocketChannel.class;
+    };
+  }
+
+  /**
+   * Whether this (resolved) transport is native, so it can read peer credentials (SO_PEERCRED) and
+   * name Linux's abstract socket namespace; the JDK's NIO domain sockets can do neither.
+   *
+   * @return true for epoll and io_uring
+   */
+  public boolean isNative() {
+    return resolve() != NIO;
   }
 
   /**
    * The address type this transport binds AF_UNIX sockets with.
    *
    * @param path the socket file
-   * @return Netty's {@code DomainSocketAddress} for epoll, the JDK's {@code
+   * @return Netty's {@code DomainSocketAddress} for epoll and io_uring, the JDK's {@code
    *     UnixDomainSocketAddress} for NIO
    */
   public SocketAddress unixAddress(Path path) {
-    return resolve() == EPOLL
-        ? new DomainSocketAddress(path.toString())
-        : UnixDomainSocketAddress.of(path);
+    return isNative() ? new DomainSocketAddress(path.toString()) : UnixDomainSocketAddress.of(path);
+  }
+
+  /**
+   * The address of {@code NAME} in Linux's abstract socket namespace ({@code man 7 unix}): {@code
+   * sun_path} starts with a NUL byte and the name is the bytes after it, with no file anywhere.
+   *
+   * @param name the name, 1 to {@link UnixSocketPaths#MAX_PATH_BYTES} bytes of UTF-8
+   * @return Netty's {@code DomainSocketAddress} whose path is NUL followed by the name
+   * @throws UserError on NIO, whose {@code UnixDomainSocketAddress} cannot hold a NUL byte
+   */
+  public SocketAddress unixAbstractAddress(String name) {
+    if (!isNative()) {
+      throw new UserError(
+          "--abstract needs a native transport (epoll or io_uring): the JDK's domain sockets"
+              + " cannot name the abstract namespace");
+    }
+    return new DomainSocketAddress("\0" + name);
   }
 
   /**
    * @return the TCP server channel class of this (resolved) transport
    */
   public Class<? extends ServerChannel> tcpServerChannel() {
-    return resolve() == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    return switch (resolve()) {
+      case EPOLL -> EpollServerSocketChannel.class;
+      case IO_URING -> IoUringServerSocketChannel.class;
+      default -> NioServerSocketChannel.class;
+    };
   }
 
   @Override
