@@ -117,6 +117,26 @@ public final class UnixSocketPaths {
   }
 
   /**
+   * Checks a name for Linux's abstract namespace: sun_path is a NUL byte and then the name, so the
+   * name has at most 107 bytes ({@code man 7 unix}).
+   *
+   * @param name the name without the leading NUL (what {@code ss -x} shows after {@code @})
+   * @throws UserError if it is empty, longer than {@value #MAX_PATH_BYTES} bytes of UTF-8, or
+   *     contains a NUL byte
+   */
+  public static void checkAbstractName(String name) {
+    int n = name.getBytes(StandardCharsets.UTF_8).length;
+    if (n == 0 || n > MAX_PATH_BYTES || name.indexOf('\0') >= 0) {
+      throw new UserError(
+          "an abstract socket name must be 1 to "
+              + MAX_PATH_BYTES
+              + " bytes without NUL (sun_path is a NUL and then the name, man 7 unix), not "
+              + n
+              + " bytes");
+    }
+  }
+
+  /**
    * Finds out what is at {@code path}: nothing, a stale socket, a live socket, or something else. A
    * socket is probed with connect(2), exactly as a client would.
    *

@@ -18,6 +18,7 @@ import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.PeerCredentials;
+import io.netty.channel.uring.IoUringDomainSocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -43,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * linked to its real name, so it never exists with looser permissions where others can reach it.
  * Each connection's peer credentials (SO_PEERCRED: pid, uid, gid) are logged and may be restricted
  * to some uids.
+ *
+ * <p>With an abstract name instead of a path (Linux only, {@code man 7 unix}) there is no file:
+ * nothing to remove, nothing stale, and no permissions either, so any process in the same network
+ * namespace may connect and the peer uid is the only thing that tells them apart.
  */
 public final class UdsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UdsServer.class);
@@ -50,15 +55,23 @@ public final class UdsServer implements AutoCloseable {
   /**
    * How the server listens.
    *
-   * @param path the socket file
-   * @param mode its permission bits, e.g. 0600 (owner only) or 0660 (owner and group)
+   * @param path the socket file, or null with {@code abstractName}
+   * @param abstractName a name in the abstract namespace (no file), or null with {@code path}
+   * @param mode the socket file's permission bits, e.g. 0600 (owner only) or 0660 (owner and
+   *     group); unused for an abstract name
    * @param allowUids uids that may connect; empty = anyone who may open the file
-   * @param transport epoll (peer credentials) or NIO
+   * @param transport epoll or io_uring (peer credentials, abstract names) or NIO
    * @param tcpPort also serve TCP on this loopback port, 0 = ephemeral, -1 = no TCP
    * @param trace where socket calls are traced
    */
   public record Config(
-      Path path, int mode, Set<Integer> allowUids, Transport transport, int tcpPort, Trace trace) {}
+      Path path,
+      String abstractName,
+      int mode,
+      Set<Integer> allowUids,
+      Transport transport,
+      int tcpPort,
+      Trace trace) {}
 
   /**
    * @param connections connections accepted
@@ -82,9 +95,10 @@ public final class UdsServer implements AutoCloseable {
   private UdsServer(Config config) {
     this.config = config;
     this.transport = config.transport().resolve();
-    if (!config.allowUids().isEmpty() && transport != Transport.EPOLL) {
+    if (!config.allowUids().isEmpty() && !transport.isNative()) {
       throw new UserError(
-          "--allow-uid needs peer credentials (SO_PEERCRED), which only --transport epoll reads");
+          "--allow-uid needs peer credentials (SO_PEERCRED), which only --transport epoll or"
+              + " io_uring read");
     }
     this.group = transport.newGroup(1);
     this.children = new DefaultChannelGroup(group.next());
@@ -95,7 +109,8 @@ public final class UdsServer implements AutoCloseable {
    *
    * @param config how to listen
    * @return the running server
-   * @throws UserError for a path that is too long, not a socket, live, or not writable
+   * @throws UserError for a path that is too long, not a socket, live, or not writable, or an
+   *     abstract name that is too long or already bound
    * @throws IOException if the socket file cannot be set up
    */
   public static UdsServer start(Config config) throws IOException {
@@ -110,14 +125,65 @@ public final class UdsServer implements AutoCloseable {
   }
 
   private void bind() throws IOException {
-    Path path = config.path().toAbsolutePath();
+    if (config.abstractName() != null) {
+      bindAbstract(config.abstractName());
+    } else {
+      bindPath(config.path().toAbsolutePath());
+    }
+    if (config.tcpPort() >= 0) {
+      InetSocketAddress tcp =
+          new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), config.tcpPort());
+      try {
+        tcpListener =
+            bootstrap(transport.tcpServerChannel()).bind(tcp).syncUninterruptibly().channel();
+      } catch (Exception e) { // the JDK's BindException, rethrown by Netty
+        if (e instanceof IOException io) {
+          throw NetErrors.bindFailed(io, tcp);
+        }
+        throw e;
+      }
+    }
+  }
+
+  // bind(2) to "\0NAME": the kernel frees the name with the last socket, so it is never stale, and
+  // a name in use can only be a live socket (EADDRINUSE).
+  private void bindAbstract(String name) {
+    UnixSocketPaths.checkAbstractName(name);
+    try {
+      unixListener =
+          bootstrap(transport.unixServerChannel())
+              .bind(transport.unixAbstractAddress(name))
+              .syncUninterruptibly()
+              .channel();
+    } catch (Exception e) { // Netty's NativeIoException, rethrown unchecked
+      if (String.valueOf(e.getMessage()).contains("Address already in use")) {
+        throw new UserError(
+            "abstract name @"
+                + name
+                + " is in use by a live socket (EADDRINUSE): stop that server or choose another"
+                + " --abstract",
+            e);
+      }
+      throw e;
+    }
+    config.trace().socket("AF_UNIX", "SOCK_STREAM");
+    config.trace().call("bind(@" + name + ")");
+    if (config.allowUids().isEmpty()) {
+      log.warn(
+          "abstract socket @{} has no file and so no permissions: any process in this network"
+              + " namespace may connect; --allow-uid restricts it by peer uid",
+          name);
+    }
+  }
+
+  private void bindPath(Path path) throws IOException {
     Path dir = path.getParent();
     if (!Files.isDirectory(dir)) {
       throw new UserError(
           "directory " + dir + " does not exist: create it or choose another --path");
     }
     UnixSocketPaths.prepareForBind(path, "uds-server");
-    if (transport != Transport.EPOLL) {
+    if (!transport.isNative()) {
       log.warn(
           "NIO domain sockets: peer credentials (SO_PEERCRED) cannot be read on this transport");
     }
@@ -151,19 +217,6 @@ public final class UdsServer implements AutoCloseable {
       Files.deleteIfExists(tmp);
       Files.deleteIfExists(privateDir);
     }
-    if (config.tcpPort() >= 0) {
-      InetSocketAddress tcp =
-          new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), config.tcpPort());
-      try {
-        tcpListener =
-            bootstrap(transport.tcpServerChannel()).bind(tcp).syncUninterruptibly().channel();
-      } catch (Exception e) { // the JDK's BindException, rethrown by Netty
-        if (e instanceof IOException io) {
-          throw NetErrors.bindFailed(io, tcp);
-        }
-        throw e;
-      }
-    }
   }
 
   private ServerBootstrap bootstrap(Class<? extends io.netty.channel.ServerChannel> channel) {
@@ -193,8 +246,8 @@ public final class UdsServer implements AutoCloseable {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
       long id = connections.incrementAndGet();
       children.add(ctx.channel());
-      if (ctx.channel() instanceof EpollDomainSocketChannel ch) {
-        PeerCredentials c = ch.peerCredentials(); // getsockopt(SO_PEERCRED)
+      PeerCredentials c = peerCredentials(ctx.channel()); // getsockopt(SO_PEERCRED)
+      if (c != null) {
         int gid = c.gids().length > 0 ? c.gids()[0] : -1;
         if (!config.allowUids().isEmpty() && !config.allowUids().contains(c.uid())) {
           refused.incrementAndGet();
@@ -217,6 +270,17 @@ public final class UdsServer implements AutoCloseable {
     }
   }
 
+  // Netty's native channels have no common interface for this.
+  private static PeerCredentials peerCredentials(Channel ch) throws IOException {
+    if (ch instanceof EpollDomainSocketChannel e) {
+      return e.peerCredentials();
+    }
+    if (ch instanceof IoUringDomainSocketChannel u) {
+      return u.peerCredentials();
+    }
+    return null; // NIO, or TCP with --tcp
+  }
+
   /**
    * @return the TCP address served with {@code --tcp}, or null
    */
@@ -233,7 +297,8 @@ public final class UdsServer implements AutoCloseable {
 
   /**
    * Stops: no new connections, every connection closed after its queued output (at most {@code
-   * grace}), the socket file removed if it is still the one this server created.
+   * grace}), the socket file removed if it is still the one this server created (an abstract name
+   * is freed by the kernel when the listener closes).
    *
    * @param grace how long flushing may take
    * @return what the server did
@@ -254,6 +319,9 @@ public final class UdsServer implements AutoCloseable {
   }
 
   private void removeSocketFile() {
+    if (config.abstractName() != null) {
+      return;
+    }
     Path path = config.path().toAbsolutePath();
     try {
       Object key =

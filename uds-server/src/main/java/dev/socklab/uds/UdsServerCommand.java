@@ -29,12 +29,16 @@ import picocli.CommandLine.Option;
           + " and each connection's peer credentials (pid, uid, gid) are known.",
       "",
       "Talk to it:  nc -U PATH      socat - UNIX-CONNECT:PATH",
+      "   --abstract NAME:  nc -U @NAME     socat - ABSTRACT-CONNECT:NAME",
       ""
     },
     footer = {
       "",
       "A path that exists is checked first: a live server's socket is never taken over, a stale"
           + " socket file is removed (and logged), anything else is left alone.",
+      "An abstract name (Linux) is no file: the kernel frees it when the server closes, and no"
+          + " file permissions guard it, so any process in this network namespace may connect;"
+          + " use --allow-uid.",
       "SIGINT/SIGTERM: close, remove the socket file, print a summary, exit 0."
           + " Exit codes: 0 normal, 1 runtime failure, 2 usage error."
     })
@@ -49,11 +53,18 @@ public final class UdsServerCommand implements Callable<Integer> {
   Path path;
 
   @Option(
+      names = "--abstract",
+      paramLabel = "NAME",
+      description = {
+        "Listen on NAME in Linux's abstract namespace instead of a file (1-107 bytes;",
+        "ss -x shows it as @NAME). Needs --transport epoll or io_uring."
+      })
+  String abstractName;
+
+  @Option(
       names = "--mode",
       paramLabel = "OCTAL",
-      defaultValue = "600",
-      description =
-          "Permissions of the socket file, e.g. 600 (you only), 660, 666 (default: ${DEFAULT-VALUE}).")
+      description = "Permissions of the socket file, e.g. 600 (you only), 660, 666 (default: 600).")
   String mode;
 
   @Option(
@@ -68,7 +79,8 @@ public final class UdsServerCommand implements Callable<Integer> {
       paramLabel = "T",
       defaultValue = "auto",
       description =
-          "auto, epoll or nio (default: ${DEFAULT-VALUE}: epoll on Linux; nio cannot read peer credentials).")
+          "auto, epoll, io_uring or nio (default: ${DEFAULT-VALUE}: epoll on Linux; nio cannot read"
+              + " peer credentials nor use --abstract).")
   Transport transport;
 
   @Option(
@@ -99,9 +111,15 @@ public final class UdsServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (abstractName != null && (path != null || mode != null)) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this),
+          "--abstract names a socket without a file: it cannot be combined with "
+              + (path != null ? "--path" : "--mode (there are no permissions to set)"));
+    }
     int bits;
     try {
-      bits = Integer.parseInt(mode, 8);
+      bits = Integer.parseInt(mode == null ? "600" : mode, 8);
     } catch (NumberFormatException e) {
       bits = -1;
     }
@@ -112,15 +130,25 @@ public final class UdsServerCommand implements Callable<Integer> {
     }
     Trace trace = logging.apply();
     Path socket = path;
-    if (socket == null) {
+    if (socket == null && abstractName == null) {
       socket = UnixSocketPaths.defaultPath("echo.sock");
       UnixSocketPaths.privateDirectory(socket.getParent());
     }
     UdsServer.Config config =
         new UdsServer.Config(
-            socket, bits, Set.copyOf(allowUids), transport, tcpPort == null ? -1 : tcpPort, trace);
-    int fileMode = bits;
-    Path where = socket;
+            socket,
+            abstractName,
+            bits,
+            Set.copyOf(allowUids),
+            transport,
+            tcpPort == null ? -1 : tcpPort,
+            trace);
+    String where = abstractName != null ? "@" + abstractName : socket.toString();
+    String kind =
+        abstractName != null
+            ? "AF_UNIX stream, abstract namespace"
+            : String.format("AF_UNIX stream, mode %04o", bits);
+    String released = abstractName != null ? "name released" : where + " removed";
     return ServerRun.untilSignalled(
         "uds-server",
         () -> {
@@ -133,16 +161,16 @@ public final class UdsServerCommand implements Callable<Integer> {
                       ? ""
                       : ", and TCP on " + dev.socklab.common.Endpoints.format(server.tcpAddress());
               return String.format(
-                  "uds-server listening on %s (AF_UNIX stream, mode %04o, %s%s) — try: nc -U %s",
-                  where, fileMode, server.transport(), tcp, where);
+                  "uds-server listening on %s (%s, %s%s) — try: nc -U %s",
+                  where, kind, server.transport(), tcp, where);
             }
 
             @Override
             public String stop() {
               UdsServer.Stats s = server.stop(grace);
               return String.format(
-                  "%d connections, %d refused by uid, %d bytes echoed; %s removed",
-                  s.connections(), s.refused(), s.bytes(), where);
+                  "%d connections, %d refused by uid, %d bytes echoed; %s",
+                  s.connections(), s.refused(), s.bytes(), released);
             }
           };
         });

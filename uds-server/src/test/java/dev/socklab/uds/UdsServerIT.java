@@ -61,9 +61,29 @@ class UdsServerIT {
     }
   }
 
+  /** A name no other test run on this machine uses: abstract names are machine-wide. */
+  private static String uniqueAbstractName() {
+    return "socklab-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+  }
+
+  private UdsServer startAbstract(String name, Transport transport) throws IOException {
+    return UdsServer.start(
+        new UdsServer.Config(null, name, 0600, Set.of(), transport, -1, Trace.disabled()));
+  }
+
+  static void requireIoUringIfAsked(Transport transport) {
+    if (transport == Transport.IO_URING) {
+      Tools.skipOrFail(
+          io.netty.channel.uring.IoUring.isAvailable(),
+          "io_uring is not available here: "
+              + io.netty.channel.uring.IoUring.unavailabilityCause());
+    }
+  }
+
   private UdsServer start(int mode, Set<Integer> allow, Transport transport) throws IOException {
     server =
-        UdsServer.start(new UdsServer.Config(sock, mode, allow, transport, -1, Trace.disabled()));
+        UdsServer.start(
+            new UdsServer.Config(sock, null, mode, allow, transport, -1, Trace.disabled()));
     return server;
   }
 
@@ -101,9 +121,10 @@ class UdsServerIT {
   @ParameterizedTest
   @EnumSource(
       value = Transport.class,
-      names = {"EPOLL", "NIO"})
+      names = {"EPOLL", "IO_URING", "NIO"})
   void mebibyteInRandomChunksComesBackAndHalfCloseDeliversTheRest(Transport transport)
       throws Exception {
+    requireIoUringIfAsked(transport);
     start(0600, Set.of(), transport);
     Random random = new Random(7);
     byte[] data = new byte[1 << 20];
@@ -174,6 +195,50 @@ class UdsServerIT {
         .isInstanceOf(UserError.class)
         .hasMessageContaining("is not a socket");
     assertThat(Files.readString(sock)).isEqualTo("precious");
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Transport.class,
+      names = {"EPOLL", "IO_URING"})
+  void anAbstractNameServesNcAndSocatIsNeverStolenAndIsFreedOnStop(Transport transport)
+      throws Exception {
+    requireIoUringIfAsked(transport);
+    Tools.requireOpenBsdNetcat();
+    Tools.requireSocat();
+    String name = uniqueAbstractName();
+    server = startAbstract(name, transport);
+    Proc.Result nc =
+        Proc.run(WAIT, "hi\n".getBytes(US_ASCII), List.of("nc", "-N", "-U", "@" + name));
+    assertThat(nc.out()).isEqualTo("hi\n");
+    Proc.Result socat =
+        Proc.run(
+            WAIT,
+            "yo\n".getBytes(US_ASCII),
+            List.of("socat", "-t", "5", "-", "ABSTRACT-CONNECT:" + name));
+    assertThat(socat.out()).isEqualTo("yo\n");
+    assertThat(Files.list(dir)).isEmpty(); // no file anywhere near
+
+    assertThatThrownBy(() -> startAbstract(name, transport))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("@" + name + " is in use by a live socket");
+    assertThat(
+            Proc.run(WAIT, "still\n".getBytes(US_ASCII), List.of("nc", "-N", "-U", "@" + name))
+                .out())
+        .isEqualTo("still\n");
+
+    server.stop(Duration.ofSeconds(1)); // the kernel frees the name with the listener
+    server = startAbstract(name, transport);
+  }
+
+  @Test
+  void anAbstractNameIsRefusedOnNioAndWhenTooLong() {
+    assertThatThrownBy(() -> startAbstract(uniqueAbstractName(), Transport.NIO))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("--abstract needs a native transport");
+    assertThatThrownBy(() -> startAbstract("n".repeat(108), Transport.AUTO))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("1 to 107 bytes");
   }
 
   @Test

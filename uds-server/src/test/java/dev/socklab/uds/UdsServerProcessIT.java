@@ -2,6 +2,7 @@ package dev.socklab.uds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.socklab.common.Transport;
 import dev.socklab.common.testing.RunningProcess;
 import dev.socklab.common.testing.Tools;
 import java.io.InputStream;
@@ -20,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** uds-server as users run it: its own JVM, started the way ./socklab starts it. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -44,11 +47,16 @@ class UdsServerProcessIT {
     }
   }
 
-  @Test
-  void peerCredentialsInTheLogAreThoseOfTheConnectingProcess() throws Exception {
+  @ParameterizedTest
+  @EnumSource(
+      value = Transport.class,
+      names = {"EPOLL", "IO_URING"})
+  void peerCredentialsInTheLogAreThoseOfTheConnectingProcess(Transport transport) throws Exception {
+    UdsServerIT.requireIoUringIfAsked(transport);
     Tools.requireOpenBsdNetcat();
     Path sock = dir.resolve("cred.sock");
-    try (RunningProcess server = RunningProcess.start("--path", sock.toString())) {
+    try (RunningProcess server =
+        RunningProcess.start("--path", sock.toString(), "--transport", transport.toString())) {
       server.awaitStdout("listening on", WAIT);
       try (RunningProcess nc = RunningProcess.startCommand(List.of("nc", "-U", sock.toString()))) {
         long pid = nc.process().pid();
