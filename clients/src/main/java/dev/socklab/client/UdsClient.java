@@ -18,8 +18,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -40,6 +42,7 @@ import picocli.CommandLine.Parameters;
       "",
       "Examples:  ./socklab uds-client                 (the default path of uds-server)",
       "           ./socklab uds-client /tmp/my.sock --count 1000 --size 512",
+      "           ./socklab uds-client --abstract socklab   (uds-server --abstract socklab)",
       "Exit codes: 0 all echoed, 1 connection or verification failure, 2 usage error."
     })
 public final class UdsClient implements Callable<Integer> {
@@ -49,6 +52,12 @@ public final class UdsClient implements Callable<Integer> {
       paramLabel = "PATH",
       description = "Socket file (default: uds-server's default path).")
   Path path;
+
+  @Option(
+      names = "--abstract",
+      paramLabel = "NAME",
+      description = "Connect to NAME in Linux's abstract namespace (no file) instead of a PATH.")
+  String abstractName;
 
   @Mixin EchoOptions echo;
 
@@ -72,13 +81,25 @@ public final class UdsClient implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     echo.validate(this);
+    if (abstractName != null && path != null) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "give a PATH or --abstract NAME, not both");
+    }
     Trace trace = logging.apply();
     Path p = path != null ? path : UnixSocketPaths.defaultPath("echo.sock");
-    try (Conn conn = Conn.of(connect(p, trace))) {
+    String where = abstractName != null ? "@" + abstractName : p.toString();
+    try (Conn conn = abstractName != null ? connectAbstract(trace) : Conn.of(connect(p, trace))) {
       return echo.count == 0
-          ? EchoClient.interactive("uds-client", conn, p.toString(), trace, stdin, stdout, stderr)
-          : EchoClient.scripted("uds-client", conn, p.toString(), trace, echo, stdout, stderr);
+          ? EchoClient.interactive("uds-client", conn, where, trace, stdin, stdout, stderr)
+          : EchoClient.scripted("uds-client", conn, where, trace, echo, stdout, stderr);
     }
+  }
+
+  private Conn connectAbstract(Trace trace) {
+    Conn conn = AbstractConn.connect(abstractName);
+    trace.socket("AF_UNIX", "SOCK_STREAM");
+    trace.call("connect(@" + abstractName + ")");
+    return conn;
   }
 
   // connect(2) to a sockaddr_un, with the errors man 7 unix lists, each as one line.

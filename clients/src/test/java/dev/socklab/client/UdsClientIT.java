@@ -36,7 +36,7 @@ class UdsClientIT {
 
   private UdsServer server(Path sock) throws Exception {
     return UdsServer.start(
-        new UdsServer.Config(sock, 0600, Set.of(), Transport.AUTO, -1, Trace.disabled()));
+        new UdsServer.Config(sock, null, 0600, Set.of(), Transport.AUTO, -1, Trace.disabled()));
   }
 
   @Test
@@ -55,6 +55,32 @@ class UdsClientIT {
       assertThat(interactive.exit()).as(interactive.stderr()).isZero();
       assertThat(interactive.stdout()).isEqualTo(input);
     }
+  }
+
+  @Test
+  void abstractNamesWorkAndAMissingOneIsOneClearLine() throws Exception {
+    String name = "socklab-client-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    try (UdsServer s =
+        UdsServer.start(
+            new UdsServer.Config(
+                null, name, 0600, Set.of(), Transport.AUTO, -1, Trace.disabled()))) {
+      Proc.Result scripted =
+          client(new byte[0], "--abstract", name, "--count", "300", "--size", "70000");
+      assertThat(scripted.exit()).as(scripted.stderr()).isZero();
+      assertThat(scripted.out()).contains("to @" + name).contains("all verified");
+      byte[] input = "over the abstract namespace\n".getBytes(UTF_8);
+      Proc.Result interactive = client(input, "--abstract", name);
+      assertThat(interactive.exit()).as(interactive.stderr()).isZero();
+      assertThat(interactive.stdout()).isEqualTo(input);
+    }
+    Proc.Result refused = client(new byte[0], "--abstract", name);
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.stderr().strip())
+        .isEqualTo(
+            "socklab uds-client: no server listens on abstract name @"
+                + name
+                + " (ECONNREFUSED) — start one with ./socklab uds-server --abstract "
+                + name);
   }
 
   @Test
