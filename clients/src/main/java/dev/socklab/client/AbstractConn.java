@@ -39,9 +39,10 @@ final class AbstractConn implements Conn {
 
   private final EventLoopGroup group;
   private final BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+  private final InputStream in = new ChunkStream();
   private volatile IOException failure;
   private DuplexChannel channel;
-  private Duration timeout;
+  private volatile Duration timeout;
 
   private AbstractConn(EventLoopGroup group) {
     this.group = group;
@@ -134,39 +135,32 @@ final class AbstractConn implements Conn {
     return in;
   }
 
-  // One stream for the connection: it holds the rest of the chunk being read.
-  private final InputStream in =
-      new InputStream() {
-        private byte[] chunk = new byte[0];
-        private int pos;
+  /** The connection's one input stream: it holds the rest of the chunk being read. */
+  private final class ChunkStream extends BulkInput {
+    private byte[] chunk = new byte[0];
+    private int pos;
 
-        @Override
-        public int read() throws IOException {
-          byte[] one = new byte[1];
-          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      while (chunk != EOF && pos == chunk.length) {
+        chunk = next();
+        pos = 0;
+      }
+      if (chunk == EOF) {
+        if (failure != null) {
+          throw failure;
         }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          if (len == 0) {
-            return 0;
-          }
-          while (chunk != EOF && pos == chunk.length) {
-            chunk = next();
-            pos = 0;
-          }
-          if (chunk == EOF) {
-            if (failure != null) {
-              throw failure;
-            }
-            return -1;
-          }
-          int n = Math.min(len, chunk.length - pos);
-          System.arraycopy(chunk, pos, b, off, n);
-          pos += n;
-          return n;
-        }
-      };
+        return -1;
+      }
+      int n = Math.min(len, chunk.length - pos);
+      System.arraycopy(chunk, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+  }
 
   private byte[] next() throws IOException {
     byte[] c;

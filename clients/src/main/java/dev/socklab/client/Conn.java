@@ -34,6 +34,15 @@ interface Conn extends Closeable {
    */
   void readTimeout(Duration timeout) throws IOException;
 
+  /** An input stream whose one-byte {@code read()} is its bulk read of one byte. */
+  abstract class BulkInput extends InputStream {
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+  }
+
   /** A TCP connection ({@link Socket}; the timeout is SO_RCVTIMEO). */
   static Conn of(Socket s) {
     return new Conn() {
@@ -77,13 +86,7 @@ interface Conn extends Closeable {
 
       @Override
       public InputStream in() {
-        return new InputStream() {
-          @Override
-          public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-          }
-
+        return new BulkInput() {
           @Override
           public int read(byte[] b, int off, int len) throws IOException {
             if (timeout == null) {

@@ -107,15 +107,16 @@ class UdsServerIT {
     Tools.requireOpenBsdNetcat();
     Tools.requireSocat();
     start();
-    Proc.Result nc =
-        Proc.run(WAIT, "hi\n".getBytes(US_ASCII), List.of("nc", "-N", "-U", sock.toString()));
+    ncAndSocatGetTheirLineBack(sock.toString(), "UNIX-CONNECT:" + sock);
+  }
+
+  /** {@code nc -N -U NC_TARGET} and {@code socat - SOCAT_ADDRESS} each get their line back. */
+  private static void ncAndSocatGetTheirLineBack(String ncTarget, String socatAddress) {
+    Proc.Result nc = Proc.run(WAIT, "hi\n".getBytes(US_ASCII), List.of("nc", "-N", "-U", ncTarget));
     assertThat(nc.out()).isEqualTo("hi\n");
     Proc.Result socat =
-        Proc.run(
-            WAIT,
-            "hi\n".getBytes(US_ASCII),
-            List.of("socat", "-t", "5", "-", "UNIX-CONNECT:" + sock));
-    assertThat(socat.out()).isEqualTo("hi\n");
+        Proc.run(WAIT, "yo\n".getBytes(US_ASCII), List.of("socat", "-t", "5", "-", socatAddress));
+    assertThat(socat.out()).isEqualTo("yo\n");
   }
 
   @ParameterizedTest
@@ -208,15 +209,7 @@ class UdsServerIT {
     Tools.requireSocat();
     String name = uniqueAbstractName();
     server = startAbstract(name, transport);
-    Proc.Result nc =
-        Proc.run(WAIT, "hi\n".getBytes(US_ASCII), List.of("nc", "-N", "-U", "@" + name));
-    assertThat(nc.out()).isEqualTo("hi\n");
-    Proc.Result socat =
-        Proc.run(
-            WAIT,
-            "yo\n".getBytes(US_ASCII),
-            List.of("socat", "-t", "5", "-", "ABSTRACT-CONNECT:" + name));
-    assertThat(socat.out()).isEqualTo("yo\n");
+    ncAndSocatGetTheirLineBack("@" + name, "ABSTRACT-CONNECT:" + name);
     assertThat(Files.list(dir)).isEmpty(); // no file anywhere near
 
     assertThatThrownBy(() -> startAbstract(name, transport))
