@@ -15,10 +15,9 @@ import picocli.CommandLine.Option;
 public final class LogOptions {
   @Option(
       names = "--trace",
-      description = {
-        "Print each socket call as the C API names it (socket, bind, listen, accept,",
-        "read, write, shutdown, close), with a short hex dump of the bytes."
-      })
+      description =
+          "Print each socket call as the C API names it (socket, bind, listen, accept, read,"
+              + " write, shutdown, close), with a short hex dump of the bytes.")
   boolean trace;
 
   @Option(

@@ -46,19 +46,17 @@ public final class UdsServerCommand implements Callable<Integer> {
   @Option(
       names = "--path",
       paramLabel = "PATH",
-      description = {
-        "Socket file (default: $XDG_RUNTIME_DIR/socklab/echo.sock, else",
-        "/tmp/socklab-UID/echo.sock, in a directory created with mode 0700)."
-      })
+      description =
+          "Socket file (default: $XDG_RUNTIME_DIR/socklab/echo.sock, else"
+              + " /tmp/socklab-UID/echo.sock, in a directory created with mode 0700).")
   Path path;
 
   @Option(
       names = "--abstract",
       paramLabel = "NAME",
-      description = {
-        "Listen on NAME in Linux's abstract namespace instead of a file (1-107 bytes;",
-        "ss -x shows it as @NAME). Needs --transport epoll or io_uring."
-      })
+      description =
+          "Listen on NAME in Linux's abstract namespace instead of a file (1-107 bytes; ss -x"
+              + " shows it as @NAME). Needs --transport epoll or io_uring.")
   String abstractName;
 
   @Option(
