@@ -42,7 +42,7 @@ import picocli.CommandLine.Parameters;
       "",
       "Examples:  ./socklab uds-client                 (the default path of uds-server)",
       "           ./socklab uds-client /tmp/my.sock --count 1000 --size 512",
-      "           ./socklab uds-client --abstract socklab     (uds-server --abstract ...)",
+      "           ./socklab uds-client --abstract NAME  (uds-server --abstract NAME)",
       "Exit codes: 0 all echoed, 1 connection or verification failure, 2 usage error."
     })
 public final class UdsClient implements Callable<Integer> {
