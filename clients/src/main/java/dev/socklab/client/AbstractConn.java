@@ -11,6 +11,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -57,8 +58,14 @@ final class AbstractConn implements Conn {
    */
   static AbstractConn connect(String name) {
     UnixSocketPaths.checkAbstractName(name);
+    if (!Epoll.isAvailable()) {
+      throw new UserError(
+          "--abstract needs Netty's native epoll transport, which cannot load here ("
+              + Epoll.unavailabilityCause().getMessage()
+              + ")");
+    }
     Transport epoll = Transport.EPOLL;
-    AbstractConn conn = new AbstractConn(epoll.newGroup(1)); // UserError where epoll cannot load
+    AbstractConn conn = new AbstractConn(epoll.newGroup(1));
     ChannelFuture f =
         new Bootstrap()
             .group(conn.group)
