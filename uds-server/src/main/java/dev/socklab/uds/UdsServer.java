@@ -194,7 +194,17 @@ public final class UdsServer implements AutoCloseable {
             ".socklab-bind-",
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Path tmp = privateDir.resolve("s");
-    UnixSocketPaths.checkLength(tmp);
+    try {
+      UnixSocketPaths.checkLength(tmp);
+    } catch (UserError e) {
+      Files.delete(privateDir);
+      throw new UserError(
+          "socket path "
+              + path
+              + " fits sun_path, but it is first bound in a private directory beside it ("
+              + tmp
+              + ") and that does not: choose a shorter --path");
+    }
     try {
       unixListener =
           bootstrap(transport.unixServerChannel())

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.socklab.common.Trace;
 import dev.socklab.common.Transport;
+import dev.socklab.common.UnixSocketPaths;
 import dev.socklab.common.UserError;
 import dev.socklab.common.testing.Proc;
 import dev.socklab.common.testing.Tools;
@@ -235,9 +236,17 @@ class UdsServerIT {
   }
 
   @Test
-  void aTooLongPathIsRefused() {
+  void aTooLongPathIsRefused() throws IOException {
     sock = dir.resolve("p".repeat(110));
     assertThatThrownBy(this::start).isInstanceOf(UserError.class).hasMessageContaining("sun_path");
+
+    // Fits sun_path itself, but not once bound under the private directory first: said so.
+    Path deep = Files.createDirectory(dir.resolve("d".repeat(95 - dir.toString().length())));
+    sock = deep.resolve("x.sock"); // 102 bytes; deep/.socklab-bind-NNN/s is over 107
+    assertThatThrownBy(this::start)
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("fits sun_path, but it is first bound in a private directory");
+    assertThat(Files.list(deep)).isEmpty(); // the private directory is not left behind
   }
 
   @Test
@@ -253,7 +262,7 @@ class UdsServerIT {
 
   @Test
   void allowUidClosesOtherUids() throws Exception {
-    int me = dev.socklab.common.UnixSocketPaths.uid();
+    int me = UnixSocketPaths.uid();
     start(0600, Set.of(me + 12345), Transport.EPOLL);
     try (SocketChannel ch = connect()) {
       assertThat(Channels.newInputStream(ch).read()).isEqualTo(-1); // closed at once
