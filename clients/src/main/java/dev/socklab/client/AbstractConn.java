@@ -107,6 +107,10 @@ final class AbstractConn implements Conn {
       }
       if (received.size() >= MAX_QUEUED) {
         ctx.channel().config().setAutoRead(false); // resumed by the reader as it drains
+        if (received.size() < MAX_QUEUED / 2) {
+          // The reader drained the queue before it could see autoRead off: resume here.
+          ctx.channel().config().setAutoRead(true);
+        }
       }
     }
 
