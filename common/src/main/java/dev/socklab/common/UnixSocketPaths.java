@@ -125,12 +125,15 @@ public final class UnixSocketPaths {
    *     contains a NUL byte
    */
   public static void checkAbstractName(String name) {
+    if (name.indexOf('\0') >= 0) {
+      throw new UserError("an abstract socket name cannot contain a NUL byte");
+    }
     int n = name.getBytes(StandardCharsets.UTF_8).length;
-    if (n == 0 || n > MAX_PATH_BYTES || name.indexOf('\0') >= 0) {
+    if (n == 0 || n > MAX_PATH_BYTES) {
       throw new UserError(
           "an abstract socket name must be 1 to "
               + MAX_PATH_BYTES
-              + " bytes without NUL (sun_path is a NUL and then the name, man 7 unix), not "
+              + " bytes (sun_path is a NUL and then the name, man 7 unix), not "
               + n
               + " bytes");
     }

@@ -65,6 +65,18 @@ class UnixSocketPathsTest {
   }
 
   @Test
+  void anAbstractNameIsOneTo107BytesWithoutNul() {
+    UnixSocketPaths.checkAbstractName("a");
+    UnixSocketPaths.checkAbstractName("é".repeat(53)); // 106 bytes of UTF-8
+    assertThatThrownBy(() -> UnixSocketPaths.checkAbstractName(""))
+        .hasMessageContaining("1 to 107 bytes");
+    assertThatThrownBy(() -> UnixSocketPaths.checkAbstractName("é".repeat(54)))
+        .hasMessageContaining("not 108 bytes");
+    assertThatThrownBy(() -> UnixSocketPaths.checkAbstractName("a\0b"))
+        .hasMessageContaining("cannot contain a NUL byte");
+  }
+
+  @Test
   void linkIntoPlaceNeverReplacesAnExistingFile() throws Exception {
     Path target = dir.resolve("echo.sock");
     Path tmp = dir.resolve("tmp.sock");
