@@ -188,11 +188,20 @@ public final class UdsServer implements AutoCloseable {
           "NIO domain sockets: peer credentials (SO_PEERCRED) cannot be read on this transport");
     }
     // bind(2) inside a fresh 0700 directory, chmod, then link(2) to the real name.
-    Path privateDir =
-        Files.createTempDirectory(
-            dir,
-            ".socklab-bind-",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path privateDir;
+    try {
+      privateDir =
+          Files.createTempDirectory(
+              dir,
+              ".socklab-bind-",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new UserError(
+          "cannot create a socket in "
+              + dir
+              + ": permission denied (EACCES) — choose a --path in a directory you may write",
+          e);
+    }
     Path tmp = privateDir.resolve("s");
     try {
       UnixSocketPaths.checkLength(tmp);
