@@ -64,6 +64,7 @@ public final class ChatServerCommand implements Callable<Integer> {
       names = "--transport",
       paramLabel = "T",
       defaultValue = "auto",
+      converter = Transport.Converter.class,
       description =
           "Netty engine only: auto, epoll, io_uring or nio (default: ${DEFAULT-VALUE}: epoll on Linux).")
   Transport transport;

@@ -20,6 +20,8 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code --transport auto|epoll|io_uring|nio}: which I/O mechanism a Netty event loop uses.
@@ -163,5 +165,24 @@ public enum Transport {
   @Override
   public String toString() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Parses {@code --transport} as the help spells the values: auto, epoll, io_uring, nio. */
+  public static final class Converter implements ITypeConverter<Transport> {
+    /**
+     * @param text a transport name, any case
+     * @return the transport
+     * @throws TypeConversionException naming the accepted values, if {@code text} is none of them
+     */
+    @Override
+    public Transport convert(String text) {
+      for (Transport t : values()) {
+        if (t.toString().equalsIgnoreCase(text)) {
+          return t;
+        }
+      }
+      throw new TypeConversionException(
+          "'" + text + "' is not a transport: use auto, epoll, io_uring or nio");
+    }
   }
 }

@@ -76,6 +76,7 @@ public final class UdsServerCommand implements Callable<Integer> {
       names = "--transport",
       paramLabel = "T",
       defaultValue = "auto",
+      converter = Transport.Converter.class,
       description =
           "auto, epoll, io_uring or nio (default: ${DEFAULT-VALUE}: epoll on Linux; nio cannot read"
               + " peer credentials nor use --abstract).")

@@ -1,0 +1,25 @@
+package dev.socklab.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.TypeConversionException;
+
+class TransportTest {
+  private final Transport.Converter converter = new Transport.Converter();
+
+  @Test
+  void valuesAreSpelledAsTheHelpSpellsThemInAnyCase() {
+    assertThat(converter.convert("io_uring")).isEqualTo(Transport.IO_URING);
+    assertThat(converter.convert("EPOLL")).isEqualTo(Transport.EPOLL);
+    assertThat(Transport.IO_URING).hasToString("io_uring");
+  }
+
+  @Test
+  void anUnknownValueNamesTheAcceptedOnes() {
+    assertThatThrownBy(() -> converter.convert("uring"))
+        .isInstanceOf(TypeConversionException.class)
+        .hasMessage("'uring' is not a transport: use auto, epoll, io_uring or nio");
+  }
+}
