@@ -150,11 +150,7 @@ public final class UdsServer implements AutoCloseable {
   private void bindAbstract(String name) {
     UnixSocketPaths.checkAbstractName(name);
     try {
-      unixListener =
-          bootstrap(transport.unixServerChannel())
-              .bind(transport.unixAbstractAddress(name))
-              .syncUninterruptibly()
-              .channel();
+      unixListener = listenUnix(transport.unixAbstractAddress(name), "@" + name);
     } catch (Exception e) { // Netty's NativeIoException, rethrown unchecked
       if (String.valueOf(e.getMessage()).contains("Address already in use")) {
         throw new UserError(
@@ -166,8 +162,6 @@ public final class UdsServer implements AutoCloseable {
       }
       throw e;
     }
-    config.trace().socket("AF_UNIX", "SOCK_STREAM");
-    config.trace().call("bind(@" + name + ")");
     if (config.allowUids().isEmpty()) {
       log.warn(
           "abstract socket @{} has no file and so no permissions: any process in this network"
@@ -215,13 +209,7 @@ public final class UdsServer implements AutoCloseable {
               + ") and that does not: choose a shorter --path");
     }
     try {
-      unixListener =
-          bootstrap(transport.unixServerChannel())
-              .bind(transport.unixAddress(tmp))
-              .syncUninterruptibly()
-              .channel();
-      config.trace().socket("AF_UNIX", "SOCK_STREAM");
-      config.trace().call("bind(" + tmp + ")");
+      unixListener = listenUnix(transport.unixAddress(tmp), tmp.toString());
       Files.setPosixFilePermissions(tmp, permissions(config.mode())); // chmod(2)
       config.trace().call("chmod(" + tmp + ", " + String.format("%04o", config.mode()) + ")");
       UnixSocketPaths.linkIntoPlace(tmp, path); // link(2), then unlink(2) of the temporary name
@@ -236,6 +224,15 @@ public final class UdsServer implements AutoCloseable {
       Files.deleteIfExists(tmp);
       Files.deleteIfExists(privateDir);
     }
+  }
+
+  // socket(AF_UNIX, SOCK_STREAM) + bind(2) + listen(2): Netty's bind() does all three.
+  private Channel listenUnix(java.net.SocketAddress address, String shown) {
+    Channel ch =
+        bootstrap(transport.unixServerChannel()).bind(address).syncUninterruptibly().channel();
+    config.trace().socket("AF_UNIX", "SOCK_STREAM");
+    config.trace().call("bind(" + shown + ")");
+    return ch;
   }
 
   private ServerBootstrap bootstrap(Class<? extends io.netty.channel.ServerChannel> channel) {
