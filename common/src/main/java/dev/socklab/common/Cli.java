@@ -7,7 +7,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.IVersionProvider;
 
 /**
- * Runs a picocli command with socklab's conventions (DESIGN.md, "Conventions every server shares").
+ * Runs a picocli command with socklab's conventions (docs/architecture.md, "Conventions").
  *
  * <ul>
  *   <li>Exit codes: {@value #EXIT_OK} normal, {@value #EXIT_FAILURE} runtime failure, {@value

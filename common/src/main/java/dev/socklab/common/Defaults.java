@@ -1,7 +1,7 @@
 package dev.socklab.common;
 
 /**
- * The well-known addresses of socklab's servers (DESIGN.md, "Defaults"), shared by each server and
+ * The well-known addresses of socklab's servers (docs/architecture.md, "Defaults"), shared by each server and
  * its client so the two always agree.
  */
 public final class Defaults {
