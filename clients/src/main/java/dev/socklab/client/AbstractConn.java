@@ -1,5 +1,6 @@
 package dev.socklab.client;
 
+import dev.socklab.common.NetErrors;
 import dev.socklab.common.Transport;
 import dev.socklab.common.UnixSocketPaths;
 import dev.socklab.common.UserError;
@@ -77,7 +78,7 @@ final class AbstractConn implements Conn {
     if (!f.isSuccess()) {
       conn.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       String why = String.valueOf(f.cause().getMessage());
-      if (why.contains("Connection refused")) {
+      if (NetErrors.is(f.cause(), NetErrors.Errno.ECONNREFUSED)) {
         throw new UserError(
             "no server listens on abstract name @"
                 + name

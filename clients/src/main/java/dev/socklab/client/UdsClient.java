@@ -2,6 +2,7 @@ package dev.socklab.client;
 
 import dev.socklab.common.Cli;
 import dev.socklab.common.LogOptions;
+import dev.socklab.common.NetErrors;
 import dev.socklab.common.Trace;
 import dev.socklab.common.UnixSocketPaths;
 import dev.socklab.common.UserError;
@@ -16,7 +17,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -139,7 +139,7 @@ public final class UdsClient implements Callable<Integer> {
           "permission denied connecting to " + p + " (EACCES): its mode or directory keeps you out",
           e);
     } catch (IOException e) {
-      if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("permission denied")) {
+      if (NetErrors.is(e, NetErrors.Errno.EACCES)) {
         throw new UserError(
             "permission denied connecting to "
                 + p

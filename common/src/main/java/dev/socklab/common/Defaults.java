@@ -1,8 +1,8 @@
 package dev.socklab.common;
 
 /**
- * The well-known addresses of socklab's servers (docs/architecture.md, "Defaults"), shared by each server and
- * its client so the two always agree.
+ * The well-known addresses of socklab's servers (docs/architecture.md, "Defaults"), shared by each
+ * server and its client so the two always agree.
  */
 public final class Defaults {
   private Defaults() {}

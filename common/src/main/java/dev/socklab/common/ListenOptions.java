@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code --bind} and {@code --port}: where a TCP or UDP server listens.
  *
- * <p>Each server names its well-known port (docs/architecture.md, "Defaults") with a {@link DefaultPort}
- * subclass as its {@code defaultValueProvider}, so {@code --help} shows the real default.
+ * <p>Each server names its well-known port (docs/architecture.md, "Defaults") with a {@link
+ * DefaultPort} subclass as its {@code defaultValueProvider}, so {@code --help} shows the real
+ * default.
  */
 public final class ListenOptions {
   @Option(

@@ -1,7 +1,6 @@
 package dev.socklab.common;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -12,9 +11,92 @@ import java.util.Locale;
  * Turns the socket errors a user can cause into one clear line ({@link UserError}) that says what
  * happened and what to do. The errno each case comes from is named, so the line can be matched with
  * the C notes ({@code man 2 bind}, {@code man 2 connect}).
+ *
+ * <p>This is the only class that recognises an errno. Java reports a failed system call as an
+ * {@link IOException} whose message is the C library's {@code strerror(errno)} text (the JDK and
+ * Netty's native transports both do), and has no portable errno field; {@link #errno(Throwable)}
+ * maps the message back, so every other class asks for an {@link Errno}, never for words.
  */
 public final class NetErrors {
   private NetErrors() {}
+
+  /**
+   * The errno values a socket program meets, with the {@code strerror} text Linux gives each
+   * ({@code man 3 errno}).
+   */
+  public enum Errno {
+    /** bind(2): the address (port, or UNIX socket name) is taken. */
+    EADDRINUSE("address already in use"),
+    /** bind(2): the address is not on this host. */
+    EADDRNOTAVAIL("cannot assign requested address"),
+    /** bind(2) to a port below 1024, sendto(2) to a broadcast address without SO_BROADCAST. */
+    EACCES("permission denied"),
+    /** connect(2): nobody listens there (TCP RST, or an AF_UNIX file with no server). */
+    ECONNREFUSED("connection refused"),
+    /** read(2)/write(2): the peer reset the connection (RST). */
+    ECONNRESET("connection reset"),
+    /** write(2) after the peer's RST; in C also SIGPIPE unless ignored. */
+    EPIPE("broken pipe"),
+    /** connect(2) or a read timed out. */
+    ETIMEDOUT("timed out"),
+    /** connect(2)/sendto(2): no route to the host. */
+    EHOSTUNREACH("no route to host"),
+    /** connect(2)/sendto(2): no route to the network. */
+    ENETUNREACH("network is unreachable"),
+    /** connect(2) to an AF_UNIX path that does not exist. */
+    ENOENT("no such file or directory"),
+    /** sendto(2): the datagram is larger than the socket allows. */
+    EMSGSIZE("message too long");
+
+    private final String text;
+
+    Errno(String text) {
+      this.text = text;
+    }
+  }
+
+  /**
+   * The errno behind a failed socket call, recognised from the exception's type and its {@code
+   * strerror} message (this or any of its causes).
+   *
+   * @param e what the call threw, or null
+   * @return the errno, or null when none is recognised
+   */
+  public static Errno errno(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.file.AccessDeniedException) {
+        return Errno.EACCES;
+      }
+      if (t instanceof java.nio.file.NoSuchFileException) {
+        return Errno.ENOENT;
+      }
+      if (t instanceof SocketTimeoutException) {
+        return Errno.ETIMEDOUT;
+      }
+      if (t instanceof java.net.PortUnreachableException) {
+        return Errno.ECONNREFUSED; // ICMP port unreachable on a connected UDP socket
+      }
+      String msg = lower(t);
+      for (Errno n : Errno.values()) {
+        if (msg.contains(n.text)) {
+          return n;
+        }
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * @param e what a socket call threw
+   * @param errno the errno to test for
+   * @return whether {@code e} is that errno
+   */
+  public static boolean is(Throwable e, Errno errno) {
+    return errno(e) == errno;
+  }
 
   /**
    * Explains a failed bind(2).
@@ -27,8 +109,8 @@ public final class NetErrors {
   public static UserError bindFailed(IOException e, InetSocketAddress address) {
     String where = Endpoints.format(address);
     int port = address.getPort();
-    String msg = lower(e);
-    if (msg.contains("already in use")) {
+    Errno errno = errno(e);
+    if (errno == Errno.EADDRINUSE) {
       return new UserError(
           "port "
               + port
@@ -38,7 +120,7 @@ public final class NetErrors {
               + "or use --port 0 for any free port",
           e);
     }
-    if (msg.contains("permission denied") || msg.contains("access")) {
+    if (errno == Errno.EACCES) {
       return new UserError(
           "permission denied binding "
               + where
@@ -46,7 +128,7 @@ public final class NetErrors {
               + "use a port of 1024 or more, e.g. --port 0",
           e);
     }
-    if (msg.contains("cannot assign requested address")) {
+    if (errno == Errno.EADDRNOTAVAIL) {
       return new UserError(
           "cannot bind "
               + where
@@ -78,7 +160,7 @@ public final class NetErrors {
               + " timed out (no answer to our SYN): is the host up and the port open?",
           e);
     }
-    if (e instanceof ConnectException && lower(e).contains("refused")) {
+    if (errno(e) == Errno.ECONNREFUSED) {
       return new UserError(
           "no server at " + target + " (ECONNREFUSED) — start one with " + startCommand, e);
     }
@@ -96,8 +178,8 @@ public final class NetErrors {
    * @return whether the peer aborted the connection
    */
   public static boolean isReset(IOException e) {
-    String msg = lower(e);
-    return msg.contains("connection reset") || msg.contains("broken pipe");
+    Errno errno = errno(e);
+    return errno == Errno.ECONNRESET || errno == Errno.EPIPE;
   }
 
   private static String lower(Throwable e) {

@@ -41,7 +41,9 @@ import picocli.CommandLine.Option;
       "Exit codes: 0 normal, 1 runtime failure (e.g. port in use), 2 usage error."
     })
 public final class EchoServerCommand implements Callable<Integer> {
-  /** The echo server's well-known port (docs/architecture.md, "Defaults"; RFC 862 itself uses 7). */
+  /**
+   * The echo server's well-known port (docs/architecture.md, "Defaults"; RFC 862 itself uses 7).
+   */
   public static final int DEFAULT_PORT = Defaults.ECHO_PORT;
 
   /** {@code --port} default. */

@@ -152,7 +152,7 @@ public final class UdsServer implements AutoCloseable {
     try {
       unixListener = listenUnix(transport.unixAbstractAddress(name), "@" + name);
     } catch (Exception e) { // Netty's NativeIoException, rethrown unchecked
-      if (String.valueOf(e.getMessage()).contains("Address already in use")) {
+      if (NetErrors.is(e, NetErrors.Errno.EADDRINUSE)) {
         throw new UserError(
             "abstract name @"
                 + name
