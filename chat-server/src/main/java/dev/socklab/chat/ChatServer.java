@@ -1,7 +1,7 @@
 package dev.socklab.chat;
 
 import dev.socklab.common.Trace;
-import dev.socklab.common.Transport;
+import dev.socklab.netty.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;

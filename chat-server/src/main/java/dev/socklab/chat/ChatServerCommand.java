@@ -8,7 +8,7 @@ import dev.socklab.common.ListenOptions;
 import dev.socklab.common.LogOptions;
 import dev.socklab.common.ServerRun;
 import dev.socklab.common.Trace;
-import dev.socklab.common.Transport;
+import dev.socklab.netty.Transport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -2,8 +2,8 @@ package dev.socklab.chat;
 
 import dev.socklab.common.Endpoints;
 import dev.socklab.common.NetErrors;
-import dev.socklab.common.NettyTraceHandler;
-import dev.socklab.common.Transport;
+import dev.socklab.netty.NettyTraceHandler;
+import dev.socklab.netty.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

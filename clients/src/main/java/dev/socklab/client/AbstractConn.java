@@ -1,9 +1,9 @@
 package dev.socklab.client;
 
 import dev.socklab.common.NetErrors;
-import dev.socklab.common.Transport;
 import dev.socklab.common.UnixSocketPaths;
 import dev.socklab.common.UserError;
+import dev.socklab.netty.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -4,9 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.socklab.common.Trace;
-import dev.socklab.common.Transport;
 import dev.socklab.common.testing.Proc;
 import dev.socklab.common.testing.RunningProcess;
+import dev.socklab.netty.Transport;
 import dev.socklab.uds.UdsServer;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;

@@ -2,11 +2,11 @@ package dev.socklab.uds;
 
 import dev.socklab.common.Endpoints;
 import dev.socklab.common.NetErrors;
-import dev.socklab.common.NettyTraceHandler;
 import dev.socklab.common.Trace;
-import dev.socklab.common.Transport;
 import dev.socklab.common.UnixSocketPaths;
 import dev.socklab.common.UserError;
+import dev.socklab.netty.NettyTraceHandler;
+import dev.socklab.netty.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

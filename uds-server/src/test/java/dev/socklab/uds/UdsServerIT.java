@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.socklab.common.Trace;
-import dev.socklab.common.Transport;
 import dev.socklab.common.UnixSocketPaths;
 import dev.socklab.common.UserError;
 import dev.socklab.common.testing.Proc;
 import dev.socklab.common.testing.Tools;
+import dev.socklab.netty.Transport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,9 +2,9 @@ package dev.socklab.uds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.socklab.common.Transport;
 import dev.socklab.common.testing.RunningProcess;
 import dev.socklab.common.testing.Tools;
+import dev.socklab.netty.Transport;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.UnixDomainSocketAddress;

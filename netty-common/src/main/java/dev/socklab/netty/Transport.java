@@ -1,5 +1,6 @@
-package dev.socklab.common;
+package dev.socklab.netty;
 
+import dev.socklab.common.UserError;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

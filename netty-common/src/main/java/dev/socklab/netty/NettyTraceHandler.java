@@ -1,5 +1,6 @@
-package dev.socklab.common;
+package dev.socklab.netty;
 
+import dev.socklab.common.Trace;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelDuplexHandler;

@@ -1,4 +1,4 @@
-package dev.socklab.common;
+package dev.socklab.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
