@@ -5,6 +5,7 @@ import dev.socklab.netty.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A running chat server, whichever engine runs it: {@link SelectorChatServer} (a plain {@code
@@ -100,16 +101,25 @@ public interface ChatServer extends AutoCloseable {
     public Config withMaxPending(int bytes) {
       return new Config(bindAddress, backlog, maxClients, maxLineBytes, bytes, transport, trace);
     }
+
+    /**
+     * @param t where socket calls are traced
+     * @return this configuration with another tracer
+     */
+    public Config withTrace(Trace t) {
+      return new Config(
+          bindAddress, backlog, maxClients, maxLineBytes, maxPendingBytes, transport, t);
+    }
   }
 
   /**
    * What the server did, for the summary line.
    *
-   * @param served clients that joined
+   * @param clients clients accepted and served (they joined the room; refused ones not counted)
    * @param relayed messages relayed
    * @param cutOff clients cut off for not reading
    */
-  record Stats(long served, long relayed, long cutOff) {}
+  record Stats(long clients, long relayed, long cutOff) {}
 
   /**
    * Starts a chat server.
@@ -141,6 +151,14 @@ public interface ChatServer extends AutoCloseable {
    * @return what the engine runs on, for the banner (e.g. "java.nio Selector", "Netty epoll")
    */
   String describe();
+
+  /**
+   * Completes, with the cause, if the server dies on its own: its loop failed or its listening
+   * socket closed, not by {@link #stop(Duration)}. The process then exits 1 ({@code ServerRun}).
+   *
+   * @return a future that never completes while the server is healthy
+   */
+  CompletableFuture<Throwable> failure();
 
   /**
    * Graceful shutdown: stop accepting, send everyone "* server shutting down", flush what is queued

@@ -135,25 +135,20 @@ public final class ChatServerCommand implements Callable<Integer> {
         () -> {
           ChatServer server = ChatServer.start(engine, config);
           InetSocketAddress bound = server.localAddress();
-          return new ServerRun.Started() {
-            @Override
-            public String banner() {
-              return String.format(
+          return new ServerRun.Started(
+              String.format(
                   "chat-server listening on %s (TCP, %s) — join with: nc %s %d",
                   Endpoints.format(bound),
                   server.describe(),
                   Endpoints.hostToReach(bound),
-                  bound.getPort());
-            }
-
-            @Override
-            public String stop() {
-              ChatServer.Stats stats = server.stop(grace);
-              return String.format(
-                  "%d clients served, %d messages relayed, %d cut off as too slow",
-                  stats.served(), stats.relayed(), stats.cutOff());
-            }
-          };
+                  bound.getPort()),
+              server.failure(),
+              () -> {
+                ChatServer.Stats stats = server.stop(grace);
+                return String.format(
+                    "%d clients served, %d messages relayed, %d cut off as too slow",
+                    stats.clients(), stats.relayed(), stats.cutOff());
+              });
         });
   }
 }

@@ -2,6 +2,8 @@ package dev.socklab.chat;
 
 import dev.socklab.common.Endpoints;
 import dev.socklab.common.NetErrors;
+import dev.socklab.common.SocketCalls;
+import dev.socklab.netty.NettyListenTrace;
 import dev.socklab.netty.NettyTraceHandler;
 import dev.socklab.netty.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -26,6 +28,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +54,8 @@ public final class NettyChatServer implements ChatServer {
   private final ChatRoom room;
   private final ChannelGroup clients;
   private Channel listener;
+  private volatile boolean stopping;
+  private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
   private Stats finalStats;
   private long nextId; // only touched on the event loop
   private final ArrayDeque<ClientHandler> dirtyClients = new ArrayDeque<>(); // event loop only
@@ -106,7 +112,15 @@ public final class NettyChatServer implements ChatServer {
                   }
                 });
     try {
-      listener = b.bind(config.bindAddress()).syncUninterruptibly().channel();
+      listener =
+          NettyListenTrace.bind(
+              b,
+              config.bindAddress(),
+              config.trace(),
+              SocketCalls.inetFamily(),
+              List.of("SO_REUSEADDR, 1"),
+              null,
+              config.backlog());
     } catch (Exception e) { // Netty rethrows the bind(2) failure as thrown by the JDK
       group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       if (e instanceof IOException io) {
@@ -114,8 +128,15 @@ public final class NettyChatServer implements ChatServer {
       }
       throw e;
     }
-    config.trace().bind(listener.localAddress());
-    config.trace().listen(config.backlog());
+    // The event loop does not die, but its listener can close under it: then the server is dead.
+    listener
+        .closeFuture()
+        .addListener(
+            f -> {
+              if (finalStats == null && !stopping) {
+                failure.complete(new IOException("the listening socket was closed"));
+              }
+            });
   }
 
   /** One connection: frames arrive as whole lines; the room sends back through {@link #send}. */
@@ -253,12 +274,18 @@ public final class NettyChatServer implements ChatServer {
   }
 
   @Override
+  public CompletableFuture<Throwable> failure() {
+    return failure;
+  }
+
+  @Override
   public synchronized Stats stop(Duration grace) {
     if (finalStats != null) {
       return finalStats;
     }
-    listener.close().syncUninterruptibly(); // stop accepting
+    stopping = true;
     config.trace().call("close() listening socket");
+    listener.close().syncUninterruptibly(); // stop accepting
     group
         .next()
         .submit(

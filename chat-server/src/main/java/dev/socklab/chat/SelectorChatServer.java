@@ -2,12 +2,11 @@ package dev.socklab.chat;
 
 import dev.socklab.common.Endpoints;
 import dev.socklab.common.NetErrors;
-import dev.socklab.common.Trace;
+import dev.socklab.common.SocketCalls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -15,6 +14,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -42,20 +42,24 @@ public final class SelectorChatServer implements ChatServer {
   private static final int ENTRY_OVERHEAD = 64;
 
   private final Config config;
+  private final SocketCalls calls;
   private final Selector selector;
   private final ServerSocketChannel listener;
   private final ChatRoom room;
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024); // one thread: shared
   private final Thread loop;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
   private volatile long stopDeadline; // System.nanoTime() by which to close everything; 0 = running
   private final ArrayDeque<Client> dirty = new ArrayDeque<>(); // clients with new output queued
   private final ArrayDeque<Client> failed = new ArrayDeque<>(); // write failed, room not told
   private boolean shutdownStarted;
   private long nextId;
 
-  private SelectorChatServer(Config config, Selector selector, ServerSocketChannel listener) {
+  private SelectorChatServer(
+      Config config, SocketCalls calls, Selector selector, ServerSocketChannel listener) {
     this.config = config;
+    this.calls = calls;
     this.selector = selector;
     this.listener = listener;
     this.room = new ChatRoom(config.maxLineBytes());
@@ -71,24 +75,23 @@ public final class SelectorChatServer implements ChatServer {
    * @throws IOException if the selector or socket cannot be created
    */
   public static SelectorChatServer start(Config config) throws IOException {
-    Trace trace = config.trace();
-    Selector selector = Selector.open(); // epoll_create(2) underneath, on Linux
-    ServerSocketChannel listener = ServerSocketChannel.open(); // socket(2)
-    trace.socket(Trace.family(config.bindAddress().getAddress()), "SOCK_STREAM");
+    SocketCalls calls = new SocketCalls(config.trace());
+    Selector selector = Selector.open(); // the fd sets of select(); epoll_create(2) on Linux
+    ServerSocketChannel listener = null;
     try {
-      listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      trace.setsockopt("SO_REUSEADDR", 1);
-      listener.bind(config.bindAddress(), config.backlog()); // bind(2) + listen(2)
-    } catch (IOException e) {
-      listener.close();
+      listener = calls.serverSocketChannel(); // socket(2)
+      calls.setsockopt(listener, StandardSocketOptions.SO_REUSEADDR, true);
+      calls.bindAndListen(listener, config.bindAddress(), config.backlog()); // bind(2), listen(2)
+      calls.setNonBlocking(listener); // accept() returns null instead of blocking
+      listener.register(selector, SelectionKey.OP_ACCEPT); // FD_SET(listenfd, &rset)
+    } catch (IOException | RuntimeException e) {
+      if (listener != null) {
+        calls.close(listener);
+      }
       selector.close();
-      throw NetErrors.bindFailed(e, config.bindAddress());
+      throw e;
     }
-    trace.bind(listener.getLocalAddress());
-    trace.listen(config.backlog());
-    listener.configureBlocking(false); // fcntl(O_NONBLOCK): accept() returns null, never blocks
-    listener.register(selector, SelectionKey.OP_ACCEPT); // FD_SET(listenfd, &rset)
-    SelectorChatServer server = new SelectorChatServer(config, selector, listener);
+    SelectorChatServer server = new SelectorChatServer(config, calls, selector, listener);
     server.loop.start();
     return server;
   }
@@ -105,7 +108,11 @@ public final class SelectorChatServer implements ChatServer {
             break; // everyone flushed and closed, or the grace period is over
           }
         }
-        selector.select(deadline == 0 ? 0 : 50); // select(2): block until a socket is ready
+        calls.select(selector, deadline == 0 ? 0 : 50); // select(2): block until a socket is ready
+        if (Thread.currentThread().isInterrupted()) {
+          // An interrupted select() returns at once, every time: end the loop, do not spin.
+          throw new java.io.InterruptedIOException("select() loop interrupted");
+        }
         Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
         while (ready.hasNext()) {
           SelectionKey key = ready.next();
@@ -127,15 +134,19 @@ public final class SelectorChatServer implements ChatServer {
         }
         flushDirty(); // one write per client for all the lines this round queued for it
       }
-    } catch (IOException | ClosedSelectorException e) {
-      log.error("selector loop failed: {}", e.toString());
+    } catch (IOException | RuntimeException e) {
+      // Not one client's trouble (those are handled where they happen): the loop itself broke,
+      // and a server that no longer accepts must not look alive.
+      if (stopDeadline == 0) {
+        failure.complete(e);
+      }
     } finally {
       for (SelectionKey key : selector.keys()) {
         if (key.attachment() instanceof Client c) {
           c.abort();
         }
       }
-      closeQuietly(listener);
+      calls.closeListener(listener);
       closeQuietly(selector);
       stopped.countDown();
     }
@@ -146,11 +157,10 @@ public final class SelectorChatServer implements ChatServer {
     // accept(2) until EAGAIN, but at most ACCEPT_BATCH per round: every join is announced to
     // everyone, and a burst of thousands of connects must not queue millions of notices before
     // the loop gets to write any of them. The rest wait in the kernel's accept queue.
-    for (int i = 0; i < ACCEPT_BATCH && (ch = listener.accept()) != null; i++) {
+    for (int i = 0; i < ACCEPT_BATCH && (ch = calls.accept(listener)) != null; i++) {
       Client c = new Client(ch, ++nextId);
-      c.trace.accept(ch.getRemoteAddress());
-      ch.configureBlocking(false);
-      ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      c.calls.setNonBlocking(ch);
+      c.calls.setsockopt(ch, StandardSocketOptions.TCP_NODELAY, true);
       c.key = ch.register(selector, SelectionKey.OP_READ, c); // FD_SET(connfd, &rset)
       if (room.size() >= config.maxClients()) {
         log.warn("{} refused: --max-clients {} reached", c.remote(), config.maxClients());
@@ -180,8 +190,7 @@ public final class SelectorChatServer implements ChatServer {
     if (acceptKey != null) {
       acceptKey.cancel();
     }
-    closeQuietly(listener); // new connections are refused from now on
-    config.trace().call("close() listening socket");
+    calls.closeListener(listener); // new connections are refused from now on
     room.shutdown(); // "* server shutting down" to everyone, then close after flushing
     flushDirty();
   }
@@ -190,7 +199,7 @@ public final class SelectorChatServer implements ChatServer {
   private final class Client implements ChatRoom.Member, LineFramer.Sink {
     final SocketChannel ch;
     final String remote;
-    final Trace trace;
+    final SocketCalls calls;
     final LineFramer framer = new LineFramer(config.maxLineBytes());
     final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
     SelectionKey key;
@@ -201,14 +210,14 @@ public final class SelectorChatServer implements ChatServer {
     Client(SocketChannel ch, long id) throws IOException {
       this.ch = ch;
       this.remote = "#" + id + " " + Endpoints.format(ch.getRemoteAddress());
-      this.trace = config.trace().forConnection(remote);
+      this.calls = SelectorChatServer.this.calls.forConnection(remote);
     }
 
     void read() {
       readBuffer.clear();
       int n;
       try {
-        n = ch.read(readBuffer); // read(2): returns what is there, never waits
+        n = calls.read(ch, readBuffer); // read(2): returns what is there, never waits
       } catch (IOException e) {
         log.info("{} {}", remote, NetErrors.isReset(e) ? "reset by peer (RST)" : e.getMessage());
         room.leave(this);
@@ -216,18 +225,12 @@ public final class SelectorChatServer implements ChatServer {
         return;
       }
       if (n < 0) {
-        trace.read(-1, null, 0);
         // EOF: the client is done sending. Let it have what is queued for it, then close.
         room.leave(this);
         close();
         return;
       }
       readBuffer.flip();
-      if (trace.on()) {
-        byte[] copy = new byte[n];
-        readBuffer.duplicate().get(copy);
-        trace.read(n, copy, 0);
-      }
       framer.feed(readBuffer, this);
     }
 
@@ -266,8 +269,7 @@ public final class SelectorChatServer implements ChatServer {
       try {
         while (!queue.isEmpty() && ch.isOpen()) {
           ByteBuffer[] batch = queue.stream().limit(WRITE_BATCH).toArray(ByteBuffer[]::new);
-          long n = ch.write(batch); // writev(2): takes what fits in the socket buffer, maybe 0
-          trace.call("writev(" + batch.length + " lines) -> " + n + " bytes");
+          long n = calls.writev(ch, batch); // takes what fits in the socket buffer, maybe 0
           pending -= n;
           while (!queue.isEmpty() && !queue.peek().hasRemaining()) {
             queue.poll();
@@ -309,8 +311,7 @@ public final class SelectorChatServer implements ChatServer {
     public void abort() {
       if (ch.isOpen()) {
         key.cancel(); // FD_CLR
-        closeQuietly(ch); // close(2)
-        trace.close();
+        calls.close(ch); // close(2)
         queue.clear();
         pending = 0;
       }
@@ -339,6 +340,11 @@ public final class SelectorChatServer implements ChatServer {
   @Override
   public String describe() {
     return "one thread, a java.nio Selector loop";
+  }
+
+  @Override
+  public CompletableFuture<Throwable> failure() {
+    return failure;
   }
 
   @Override

@@ -245,7 +245,7 @@ class ChatServerIT {
       p.awaitEof();
       assertThat(p.lines).last().isEqualTo("* server shutting down");
     }
-    assertThat(stats.served()).isEqualTo(2);
+    assertThat(stats.clients()).isEqualTo(2);
     assertThat(stats.relayed()).isEqualTo(1);
   }
 }

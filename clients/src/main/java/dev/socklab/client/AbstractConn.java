@@ -1,6 +1,7 @@
 package dev.socklab.client;
 
 import dev.socklab.common.NetErrors;
+import dev.socklab.common.Trace;
 import dev.socklab.common.UnixSocketPaths;
 import dev.socklab.common.UserError;
 import dev.socklab.netty.Transport;
@@ -46,18 +47,22 @@ final class AbstractConn implements Conn {
   private DuplexChannel channel;
   private volatile Duration timeout;
 
-  private AbstractConn(EventLoopGroup group) {
+  private final Trace trace;
+
+  private AbstractConn(EventLoopGroup group, Trace trace) {
     this.group = group;
+    this.trace = trace;
   }
 
   /**
    * connect(2) to {@code \0NAME}.
    *
    * @param name the abstract name, without the leading NUL
+   * @param trace where socket(2), connect(2), shutdown(2) and close(2) are traced
    * @return the connection
    * @throws UserError if the name is invalid, epoll is unavailable, or nobody listens on it
    */
-  static AbstractConn connect(String name) {
+  static AbstractConn connect(String name, Trace trace) {
     UnixSocketPaths.checkAbstractName(name);
     if (!Epoll.isAvailable()) {
       throw new UserError(
@@ -66,7 +71,7 @@ final class AbstractConn implements Conn {
               + ")");
     }
     Transport epoll = Transport.EPOLL;
-    AbstractConn conn = new AbstractConn(epoll.newGroup(1));
+    AbstractConn conn = new AbstractConn(epoll.newGroup(1), trace);
     ChannelFuture f =
         new Bootstrap()
             .group(conn.group)
@@ -75,7 +80,12 @@ final class AbstractConn implements Conn {
             .handler(conn.new Receiver())
             .connect(epoll.unixAbstractAddress(name))
             .awaitUninterruptibly();
-    if (!f.isSuccess()) {
+    // Netty made socket(AF_UNIX, SOCK_STREAM) and connect(2) on its event loop; trace them here.
+    trace.call("socket(AF_UNIX, SOCK_STREAM)");
+    if (f.isSuccess()) {
+      trace.call("connect(@" + name + ")");
+    } else {
+      trace.failed("connect(@" + name + ")", f.cause());
       conn.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       String why = String.valueOf(f.cause().getMessage());
       if (NetErrors.is(f.cause(), NetErrors.Errno.ECONNREFUSED)) {
@@ -216,6 +226,7 @@ final class AbstractConn implements Conn {
   @Override
   public void shutdownOutput() throws IOException {
     ChannelFuture f = channel.shutdownOutput().awaitUninterruptibly(); // shutdown(SHUT_WR)
+    trace.call("shutdown(SHUT_WR)");
     if (!f.isSuccess()) {
       throw new IOException(f.cause());
     }
@@ -228,6 +239,9 @@ final class AbstractConn implements Conn {
 
   @Override
   public void close() {
+    if (channel.isOpen()) {
+      trace.close();
+    }
     channel.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly();
   }

@@ -6,11 +6,12 @@ import dev.socklab.common.Durations;
 import dev.socklab.common.Endpoints;
 import dev.socklab.common.Endpoints.HostPort;
 import dev.socklab.common.LogOptions;
-import dev.socklab.common.Trace;
+import dev.socklab.common.SocketCalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -90,17 +91,18 @@ public final class ChatClient implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Trace trace = logging.apply();
+    SocketCalls calls = new SocketCalls(logging.apply());
     HostPort hp = Endpoints.parse(target, "localhost", Defaults.CHAT_PORT);
     try (Socket socket =
         Connector.connect(
-            hp, Defaults.CHAT_PORT, Defaults.CHAT_SERVER_COMMAND, connectTimeout, trace)) {
-      socket.setTcpNoDelay(true); // each line goes out at once
+            hp, Defaults.CHAT_PORT, Defaults.CHAT_SERVER_COMMAND, connectTimeout, calls)) {
+      calls.setsockopt(socket, StandardSocketOptions.TCP_NODELAY, true); // each line at once
       if (nick != null) {
-        socket.getOutputStream().write(("/nick " + nick + "\n").getBytes(StandardCharsets.UTF_8));
+        byte[] line = ("/nick " + nick + "\n").getBytes(StandardCharsets.UTF_8);
+        calls.write(socket.getOutputStream(), line, 0, line.length);
       }
-      Duplex.run(
-          Conn.of(socket), stdin, stdout, trace); // either end closing is a normal way to leave
+      // Either end closing is a normal way to leave.
+      Duplex.run(Conn.of(socket, calls), stdin, stdout, calls);
       return Cli.EXIT_OK;
     } catch (IOException e) {
       stderr.println("chat-client: connection to " + hp + " lost: " + e.getMessage());

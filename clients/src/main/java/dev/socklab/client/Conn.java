@@ -1,5 +1,6 @@
 package dev.socklab.client;
 
+import dev.socklab.common.SocketCalls;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,14 +18,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A connected stream socket as the clients use it, TCP or AF_UNIX: two streams, half-close, and an
- * optional read timeout.
+ * optional read timeout. Reads and writes on the streams go through {@link SocketCalls} at the call
+ * site; half-close and the timeout are made and traced here.
  */
 interface Conn extends Closeable {
   InputStream in() throws IOException;
 
   OutputStream out() throws IOException;
 
-  /** shutdown(SHUT_WR): send EOF, keep reading. */
+  /**
+   * shutdown(SHUT_WR): send EOF, keep reading.
+   *
+   * @throws IOException if the connection is closed
+   */
   void shutdownOutput() throws IOException;
 
   /**
@@ -44,7 +50,7 @@ interface Conn extends Closeable {
   }
 
   /** A TCP connection ({@link Socket}; the timeout is SO_RCVTIMEO). */
-  static Conn of(Socket s) {
+  static Conn of(Socket s, SocketCalls calls) {
     return new Conn() {
       @Override
       public InputStream in() throws IOException {
@@ -58,17 +64,17 @@ interface Conn extends Closeable {
 
       @Override
       public void shutdownOutput() throws IOException {
-        s.shutdownOutput();
+        calls.shutdown(s, SocketCalls.How.SHUT_WR);
       }
 
       @Override
       public void readTimeout(Duration timeout) throws IOException {
-        s.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+        calls.setReadTimeout(s, timeout.isZero() ? Duration.ofMillis(1) : timeout);
       }
 
       @Override
-      public void close() throws IOException {
-        s.close();
+      public void close() {
+        calls.close(s);
       }
     };
   }
@@ -77,7 +83,7 @@ interface Conn extends Closeable {
    * An AF_UNIX connection ({@link SocketChannel}). Channel streams have no SO_RCVTIMEO in Java, so
    * a read that outlives the timeout is ended by closing the channel, and reported as a timeout.
    */
-  static Conn of(SocketChannel ch) {
+  static Conn of(SocketChannel ch, SocketCalls calls) {
     return new Conn() {
       private final InputStream raw = Channels.newInputStream(ch);
       private final OutputStream out = Channels.newOutputStream(ch);
@@ -126,7 +132,7 @@ interface Conn extends Closeable {
 
       @Override
       public void shutdownOutput() throws IOException {
-        ch.shutdownOutput();
+        calls.shutdown(ch, SocketCalls.How.SHUT_WR);
       }
 
       @Override
@@ -144,7 +150,7 @@ interface Conn extends Closeable {
         if (timer != null) {
           timer.shutdownNow();
         }
-        ch.close();
+        calls.close(ch);
       }
     };
   }

@@ -2,7 +2,7 @@ package dev.socklab.client;
 
 import dev.socklab.common.Endpoints.HostPort;
 import dev.socklab.common.NetErrors;
-import dev.socklab.common.Trace;
+import dev.socklab.common.SocketCalls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,14 +20,15 @@ final class Connector {
    * @param defaultPort the server's default port: the hint adds {@code --port} only for another
    * @param serverCommand how to start the server, e.g. {@code "./socklab echo-server"}
    * @param timeout how long each connect(2) may wait
-   * @param trace where to trace socket/connect
+   * @param calls where socket/connect are made and traced
    * @return the connected socket
-   * @throws dev.socklab.common.UserError as {@link #connect(HostPort, Duration, Trace, String)}
+   * @throws dev.socklab.common.UserError as {@link #connect(HostPort, Duration, SocketCalls,
+   *     String)}
    */
   static Socket connect(
-      HostPort target, int defaultPort, String serverCommand, Duration timeout, Trace trace) {
+      HostPort target, int defaultPort, String serverCommand, Duration timeout, SocketCalls calls) {
     String start = serverCommand + (target.port() == defaultPort ? "" : " --port " + target.port());
-    return connect(target, timeout, trace, start);
+    return connect(target, timeout, calls, start);
   }
 
   /**
@@ -36,13 +37,13 @@ final class Connector {
    *
    * @param target host and port
    * @param timeout how long each connect(2) may wait for the handshake
-   * @param trace where to trace socket/connect
+   * @param calls where socket/connect are made and traced
    * @param startCommand how to start the server, quoted when nobody listens
    * @return the connected socket
    * @throws dev.socklab.common.UserError with one clear line if no address accepts: unknown host,
    *     connection refused (naming {@code startCommand}), timeout
    */
-  static Socket connect(HostPort target, Duration timeout, Trace trace, String startCommand) {
+  static Socket connect(HostPort target, Duration timeout, SocketCalls calls, String startCommand) {
     InetAddress[] addresses;
     try {
       addresses = InetAddress.getAllByName(target.host()); // getaddrinfo(3)
@@ -51,26 +52,12 @@ final class Connector {
     }
     IOException last = null;
     for (InetAddress address : addresses) {
-      InetSocketAddress peer = new InetSocketAddress(address, target.port());
-      Socket socket = new Socket(); // socket(2)
-      trace.socket(Trace.family(address), "SOCK_STREAM");
       try {
-        socket.connect(peer, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis())); // connect(2)
-        trace.connect(peer);
-        return socket;
+        return calls.connect(new InetSocketAddress(address, target.port()), timeout);
       } catch (IOException e) {
-        last = e;
-        closeQuietly(socket);
+        last = e; // the next address may accept
       }
     }
     throw NetErrors.connectFailed(last, target, startCommand);
-  }
-
-  static void closeQuietly(Socket socket) {
-    try {
-      socket.close();
-    } catch (IOException e) {
-      // nothing left to do with a socket we are discarding
-    }
   }
 }

@@ -1,6 +1,6 @@
 package dev.socklab.client;
 
-import dev.socklab.common.Trace;
+import dev.socklab.common.SocketCalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,11 +30,11 @@ final class Duplex {
    * @param socket a connected socket, TCP or AF_UNIX
    * @param stdin what to send
    * @param stdout where to copy what arrives, flushed per read
-   * @param trace where socket calls are traced
+   * @param calls where socket reads and writes are made and traced
    * @return how it ended
    * @throws IOException if reading the socket fails (e.g. ECONNRESET)
    */
-  static End run(Conn socket, InputStream stdin, PrintStream stdout, Trace trace)
+  static End run(Conn socket, InputStream stdin, PrintStream stdout, SocketCalls calls)
       throws IOException {
     OutputStream out = socket.out();
     AtomicBoolean stdinEnded = new AtomicBoolean(); // set before our FIN can provoke the server's
@@ -48,12 +48,10 @@ final class Duplex {
                   try {
                     int n;
                     while ((n = stdin.read(buf)) != -1) {
-                      out.write(buf, 0, n); // write(2)
-                      trace.write(buf, 0, n);
+                      calls.write(out, buf, 0, n); // write(2)
                     }
                     stdinEnded.set(true);
                     socket.shutdownOutput(); // shutdown(SHUT_WR): our FIN; replies still flow
-                    trace.shutdown("SHUT_WR");
                   } catch (IOException e) {
                     // the receiving side sees the same failure and reports it
                   }
@@ -61,12 +59,10 @@ final class Duplex {
     InputStream in = socket.in();
     byte[] buf = new byte[16 * 1024];
     int n;
-    while ((n = in.read(buf)) != -1) { // read(2)
-      trace.read(n, buf, 0);
+    while ((n = calls.read(in, buf)) != -1) { // read(2)
       stdout.write(buf, 0, n);
       stdout.flush();
     }
-    trace.read(-1, buf, 0);
     return stdinEnded.get() ? End.STDIN_THEN_SERVER : End.SERVER_FIRST;
   }
 }

@@ -6,13 +6,14 @@ import dev.socklab.common.Durations;
 import dev.socklab.common.Endpoints;
 import dev.socklab.common.Endpoints.HostPort;
 import dev.socklab.common.LogOptions;
-import dev.socklab.common.Trace;
+import dev.socklab.common.SocketCalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -108,17 +109,16 @@ public final class EchoClient implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     echo.validate(this);
-    Trace trace = logging.apply();
+    SocketCalls calls = new SocketCalls(logging.apply());
     HostPort hp = Endpoints.parse(target, "localhost", Defaults.ECHO_PORT);
     try (Socket socket =
         Connector.connect(
-            hp, Defaults.ECHO_PORT, Defaults.ECHO_SERVER_COMMAND, connectTimeout, trace)) {
-      socket.setTcpNoDelay(tcpNoDelay); // setsockopt(TCP_NODELAY)
-      trace.setsockopt("TCP_NODELAY", tcpNoDelay ? 1 : 0);
-      Conn conn = Conn.of(socket);
+            hp, Defaults.ECHO_PORT, Defaults.ECHO_SERVER_COMMAND, connectTimeout, calls)) {
+      calls.setsockopt(socket, StandardSocketOptions.TCP_NODELAY, tcpNoDelay);
+      Conn conn = Conn.of(socket, calls);
       return echo.count == 0
-          ? interactive("echo-client", conn, hp.toString(), trace, stdin, stdout, stderr)
-          : scripted("echo-client", conn, hp.toString(), trace, echo, stdout, stderr);
+          ? interactive("echo-client", conn, hp.toString(), calls, stdin, stdout, stderr)
+          : scripted("echo-client", conn, hp.toString(), calls, echo, stdout, stderr);
     }
   }
 
@@ -126,12 +126,12 @@ public final class EchoClient implements Callable<Integer> {
       String who,
       Conn socket,
       String hp,
-      Trace trace,
+      SocketCalls calls,
       InputStream stdin,
       PrintStream stdout,
       PrintStream stderr) {
     try {
-      if (Duplex.run(socket, stdin, stdout, trace) == Duplex.End.SERVER_FIRST) {
+      if (Duplex.run(socket, stdin, stdout, calls) == Duplex.End.SERVER_FIRST) {
         // Stevens: "server terminated prematurely": EOF before we sent ours.
         stderr.println(who + ": the server at " + hp + " closed the connection");
         return Cli.EXIT_FAILURE;
@@ -147,7 +147,7 @@ public final class EchoClient implements Callable<Integer> {
       String who,
       Conn socket,
       String hp,
-      Trace trace,
+      SocketCalls calls,
       EchoOptions o,
       PrintStream stdout,
       PrintStream stderr)
@@ -167,10 +167,10 @@ public final class EchoClient implements Callable<Integer> {
       long t0 = System.nanoTime();
       // Up to 32 KiB fits in the socket buffers, so write-then-read cannot deadlock; a larger
       // message is written by another thread while this one reads the echo.
-      CompletableFuture<Void> writing = write(out, sent);
+      CompletableFuture<Void> writing = write(calls, out, sent);
       int got;
       try {
-        got = in.readNBytes(echoed, 0, size);
+        got = readFully(calls, in, echoed);
       } catch (SocketTimeoutException e) {
         return fail(
             who, stderr, "message " + (i + 1) + ": no echo within " + Durations.format(timeout));
@@ -189,8 +189,6 @@ public final class EchoClient implements Callable<Integer> {
       }
       writing.join();
       rtt.recordValue(System.nanoTime() - t0);
-      trace.write(sent, 0, size);
-      trace.read(size, echoed, 0);
       int at = Arrays.mismatch(sent, echoed);
       if (at >= 0) {
         return fail(
@@ -202,10 +200,12 @@ public final class EchoClient implements Callable<Integer> {
       }
     }
     socket.shutdownOutput(); // shutdown(SHUT_WR): the server must now send EOF, and nothing else
-    trace.shutdown("SHUT_WR");
-    int extra;
+    long extra = 0;
+    byte[] rest = new byte[4096];
     try {
-      extra = (int) in.transferTo(OutputStream.nullOutputStream());
+      for (int n; (n = calls.read(in, rest)) != -1; ) {
+        extra += n;
+      }
     } catch (SocketTimeoutException e) {
       return fail(
           who,
@@ -215,7 +215,6 @@ public final class EchoClient implements Callable<Integer> {
     if (extra > 0) {
       return fail(who, stderr, "the server sent " + extra + " bytes more than it was sent");
     }
-    trace.read(-1, echoed, 0);
     stdout.printf(
         "%s: %d messages of %d bytes to %s: all verified, EOF after half-close%n",
         who, count, size, hp);
@@ -229,15 +228,25 @@ public final class EchoClient implements Callable<Integer> {
     return Cli.EXIT_OK;
   }
 
-  private static CompletableFuture<Void> write(OutputStream out, byte[] bytes) throws IOException {
+  // read(2) until buf is full or EOF: the echo may come back in any number of pieces.
+  private static int readFully(SocketCalls calls, InputStream in, byte[] buf) throws IOException {
+    int got = 0;
+    for (int n; got < buf.length && (n = calls.read(in, buf, got, buf.length - got)) != -1; ) {
+      got += n;
+    }
+    return got;
+  }
+
+  private static CompletableFuture<Void> write(SocketCalls calls, OutputStream out, byte[] bytes)
+      throws IOException {
     if (bytes.length <= 32 * 1024) {
-      out.write(bytes);
+      calls.write(out, bytes, 0, bytes.length);
       return CompletableFuture.completedFuture(null);
     }
     return CompletableFuture.runAsync(
         () -> {
           try {
-            out.write(bytes);
+            calls.write(out, bytes, 0, bytes.length);
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }

@@ -161,12 +161,12 @@ public final class UdpClient implements Runnable {
       SplittableRandom random = new SplittableRandom(1);
       try (DatagramSocket socket =
           new DatagramSocket()) { // socket(AF_INET, SOCK_DGRAM) + bind(any)
-        trace.socket("AF_INET", "SOCK_DGRAM");
+        trace.call("socket(AF_INET, SOCK_DGRAM)");
         socket.setBroadcast(broadcast); // setsockopt(SO_BROADCAST)
         socket.setSoTimeout(millis(timeout)); // SO_RCVTIMEO
         if (connect) {
           socket.connect(to); // connect(2) on UDP: fixes the peer, no packet is sent
-          trace.connect(to);
+          trace.call("connect(" + Endpoints.format(to) + ")");
         }
         byte[] reply = new byte[65_536];
         for (int i = 1; i <= count; i++) {

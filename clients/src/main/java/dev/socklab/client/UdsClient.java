@@ -3,14 +3,13 @@ package dev.socklab.client;
 import dev.socklab.common.Cli;
 import dev.socklab.common.LogOptions;
 import dev.socklab.common.NetErrors;
-import dev.socklab.common.Trace;
+import dev.socklab.common.SocketCalls;
 import dev.socklab.common.UnixSocketPaths;
 import dev.socklab.common.UserError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.ConnectException;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.AccessDeniedException;
@@ -85,25 +84,21 @@ public final class UdsClient implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           new CommandLine(this), "give a PATH or --abstract NAME, not both");
     }
-    Trace trace = logging.apply();
+    SocketCalls calls = new SocketCalls(logging.apply());
     Path p = path != null ? path : UnixSocketPaths.defaultPath("echo.sock");
     String where = abstractName != null ? "@" + abstractName : p.toString();
-    try (Conn conn = abstractName != null ? connectAbstract(trace) : Conn.of(connect(p, trace))) {
+    try (Conn conn =
+        abstractName != null
+            ? AbstractConn.connect(abstractName, calls.trace())
+            : Conn.of(connect(p, calls), calls)) {
       return echo.count == 0
-          ? EchoClient.interactive("uds-client", conn, where, trace, stdin, stdout, stderr)
-          : EchoClient.scripted("uds-client", conn, where, trace, echo, stdout, stderr);
+          ? EchoClient.interactive("uds-client", conn, where, calls, stdin, stdout, stderr)
+          : EchoClient.scripted("uds-client", conn, where, calls, echo, stdout, stderr);
     }
   }
 
-  private Conn connectAbstract(Trace trace) {
-    Conn conn = AbstractConn.connect(abstractName);
-    trace.socket("AF_UNIX", "SOCK_STREAM");
-    trace.call("connect(@" + abstractName + ")");
-    return conn;
-  }
-
   // connect(2) to a sockaddr_un, with the errors man 7 unix lists, each as one line.
-  private static SocketChannel connect(Path p, Trace trace) {
+  private static SocketChannel connect(Path p, SocketCalls calls) {
     UnixSocketPaths.checkLength(p);
     if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
       throw new UserError(
@@ -117,15 +112,13 @@ public final class UdsClient implements Callable<Integer> {
       throw new UserError("cannot examine " + p + ": " + e.getMessage(), e);
     }
     try {
-      SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX); // socket(AF_UNIX, ...)
-      trace.socket("AF_UNIX", "SOCK_STREAM");
+      SocketChannel ch = calls.unixSocket(); // socket(AF_UNIX, SOCK_STREAM)
       try {
-        ch.connect(UnixDomainSocketAddress.of(p)); // connect(2)
+        calls.connect(ch, UnixDomainSocketAddress.of(p));
       } catch (IOException e) {
-        ch.close();
+        calls.close(ch);
         throw e;
       }
-      trace.call("connect(" + p + ")");
       return ch;
     } catch (ConnectException e) {
       throw new UserError(

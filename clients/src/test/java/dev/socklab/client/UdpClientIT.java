@@ -3,7 +3,6 @@ package dev.socklab.client;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.socklab.common.Trace;
 import dev.socklab.common.testing.Proc;
 import dev.socklab.common.testing.RunningProcess;
 import dev.socklab.udp.UdpServer;
@@ -37,12 +36,9 @@ class UdpClientIT {
   private UdpServer server(int port, InetSocketAddress beaconTo) throws Exception {
     UdpServer s =
         UdpServer.start(
-            new UdpServer.Config(
-                new InetSocketAddress(port),
-                "srv" + servers.size(),
-                beaconTo,
-                Duration.ofMillis(200),
-                Trace.disabled()));
+            UdpServer.Config.at(new InetSocketAddress(port))
+                .withName("srv" + servers.size())
+                .withBeacon(beaconTo, Duration.ofMillis(200)));
     servers.add(s);
     return s;
   }

@@ -3,10 +3,8 @@ package dev.socklab.client;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.socklab.common.Trace;
 import dev.socklab.common.testing.Proc;
 import dev.socklab.common.testing.RunningProcess;
-import dev.socklab.netty.Transport;
 import dev.socklab.uds.UdsServer;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -16,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,8 +32,7 @@ class UdsClientIT {
   }
 
   private UdsServer server(Path sock) throws Exception {
-    return UdsServer.start(
-        new UdsServer.Config(sock, null, 0600, Set.of(), Transport.AUTO, -1, Trace.disabled()));
+    return UdsServer.start(UdsServer.Config.atPath(sock));
   }
 
   @Test
@@ -60,10 +56,7 @@ class UdsClientIT {
   @Test
   void abstractNamesWorkAndAMissingOneIsOneClearLine() throws Exception {
     String name = "socklab-client-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-    try (UdsServer s =
-        UdsServer.start(
-            new UdsServer.Config(
-                null, name, 0600, Set.of(), Transport.AUTO, -1, Trace.disabled()))) {
+    try (UdsServer s = UdsServer.start(UdsServer.Config.atAbstractName(name))) {
       Proc.Result scripted =
           client(new byte[0], "--abstract", name, "--count", "300", "--size", "70000");
       assertThat(scripted.exit()).as(scripted.stderr()).isZero();

@@ -92,7 +92,9 @@ public final class Endpoints {
       }
       if (a.isAnyLocalAddress()) {
         // The JDK binds in6addr_any (dual stack) for the wildcard unless IPv4-only was asked for.
-        return (Trace.family(a).equals("AF_INET6") ? "[::]" : "0.0.0.0") + ":" + in.getPort();
+        return (SocketCalls.inetFamily().equals("AF_INET6") ? "[::]" : "0.0.0.0")
+            + ":"
+            + in.getPort();
       }
       String host = a.getHostAddress();
       if (a instanceof Inet6Address) {
@@ -101,7 +103,24 @@ public final class Endpoints {
       }
       return host + ":" + in.getPort();
     }
-    return String.valueOf(address == null ? "?" : address);
+    if (address == null) {
+      return "?";
+    }
+    String s = address.toString();
+    // accept(2) on AF_UNIX: a client that never bound has an unnamed address (man 7 unix).
+    return s.isEmpty() ? "(unnamed)" : s;
+  }
+
+  /**
+   * Formats an address of an AF_INET socket, whose wildcard is {@code 0.0.0.0} (INADDR_ANY), not
+   * {@code [::]}.
+   *
+   * @param address a local or peer address
+   * @return e.g. {@code 0.0.0.0:7007}, {@code 127.0.0.1:40000}
+   */
+  public static String formatIpv4(InetSocketAddress address) {
+    InetAddress a = address.getAddress();
+    return a != null && a.isAnyLocalAddress() ? "0.0.0.0:" + address.getPort() : format(address);
   }
 
   /**

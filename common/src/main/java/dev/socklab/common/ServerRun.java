@@ -1,53 +1,95 @@
 package dev.socklab.common;
 
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The life of every socklab server process: install the SIGINT/SIGTERM handlers, start, print the
  * one-line banner, wait for a signal, stop gracefully, print the one-line summary, exit 0.
+ *
+ * <p>If the server dies on its own instead (its accept, select or recvfrom loop fails, its
+ * listening socket closes), the process must not linger with nothing listening: it stops what is
+ * left, prints one line saying what failed, and exits {@link Cli#EXIT_FAILURE}.
  */
 public final class ServerRun {
   private ServerRun() {}
 
-  /** A started server, as {@link #untilSignalled} needs it. */
-  public interface Started {
-    /**
-     * @return the banner: what listens where and how to connect, e.g. {@code "echo-server listening
-     *     on [::]:7007 (...) — try: nc localhost 7007"}
-     */
-    String banner();
-
-    /**
-     * Stops gracefully and says what the server did.
-     *
-     * @return the summary without the server's name, e.g. {@code "3 clients served, ..."}
-     */
-    String stop();
-  }
+  /**
+   * A started server, as {@link #untilSignalled} needs it.
+   *
+   * @param banner what listens where and how to connect, e.g. {@code "echo-server listening on
+   *     [::]:7007 (...) — try: nc localhost 7007"}
+   * @param failure completes with the cause if the server's loop dies on its own; never completes
+   *     while the server is healthy
+   * @param stop stops gracefully and says what the server did, without the server's name, e.g.
+   *     {@code "3 clients served, ..."}
+   */
+  public record Started(
+      String banner, CompletableFuture<Throwable> failure, Supplier<String> stop) {}
 
   /**
    * Runs a server until SIGINT or SIGTERM, then stops it.
    *
    * @param name the server's name for the summary line, e.g. {@code "echo-server"}
    * @param start binds and starts the server; may throw {@link UserError}
-   * @return {@link Cli#EXIT_OK}
+   * @return {@link Cli#EXIT_OK} after a signal, {@link Cli#EXIT_FAILURE} if the server died
    * @throws Exception what {@code start} throws
    */
   public static int untilSignalled(String name, Callable<Started> start) throws Exception {
-    Signals signals = Signals.install(); // before start: a signal during startup is not lost
+    return untilSignalled(name, start, Signals.install(), System.out, System.err);
+  }
+
+  /**
+   * As {@link #untilSignalled(String, Callable)}, with the signal handle and streams given (tests).
+   *
+   * @param name the server's name
+   * @param start binds and starts the server
+   * @param signals installed before {@code start}, so a signal during startup is not lost
+   * @param out where the banner and summary go
+   * @param err where the one line about a dead server goes
+   * @return {@link Cli#EXIT_OK} or {@link Cli#EXIT_FAILURE}
+   * @throws Exception what {@code start} throws
+   */
+  public static int untilSignalled(
+      String name, Callable<Started> start, Signals signals, PrintStream out, PrintStream err)
+      throws Exception {
     long started = System.nanoTime();
     Started server = start.call();
-    System.out.println(server.banner());
-    System.out.flush();
+    AtomicReference<Throwable> died = new AtomicReference<>();
+    server
+        .failure()
+        .thenAccept(
+            e -> {
+              died.set(e);
+              signals.request(); // wake the wait below as a signal would
+            });
+    out.println(server.banner());
+    out.flush();
     signals.await();
-    String summary = server.stop();
-    System.out.printf(
+    String summary = server.stop().get();
+    Throwable cause = died.get();
+    if (cause != null) {
+      err.printf("socklab %s: the server failed and exits: %s%n", name, describe(cause));
+      err.flush();
+      return Cli.EXIT_FAILURE;
+    }
+    out.printf(
         "%s stopped (%s): %s, up %s%n",
         name,
         signals.signalName(),
         summary,
         Durations.format(Duration.ofNanos(System.nanoTime() - started)));
     return Cli.EXIT_OK;
+  }
+
+  // "ClosedByInterruptException" says nothing to a user: name the errno or the message.
+  private static String describe(Throwable e) {
+    NetErrors.Errno errno = NetErrors.errno(e);
+    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return errno == null ? msg : msg + " (" + errno + ")";
   }
 }

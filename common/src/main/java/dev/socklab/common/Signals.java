@@ -37,6 +37,16 @@ public final class Signals {
     return s;
   }
 
+  /**
+   * A handle no signal reaches: only {@link #request()} ends its {@link #await()} (for tests, which
+   * must not take SIGINT away from the test runner).
+   *
+   * @return the handle
+   */
+  public static Signals manual() {
+    return new Signals();
+  }
+
   private void onSignal(Signal sig) {
     if (received.compareAndSet(false, true)) {
       name = "SIG" + sig.getName();

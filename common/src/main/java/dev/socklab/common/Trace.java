@@ -1,6 +1,5 @@
 package dev.socklab.common;
 
-import java.net.InetAddress;
 import java.net.SocketAddress;
 import java.util.HexFormat;
 import org.slf4j.Logger;
@@ -9,9 +8,11 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code --trace}: the socket lifecycle in the words of the C API the course teaches.
  *
- * <p>Each method is named after the system call that the Java line next to it performs, and logs
- * one line such as {@code read() -> 6 bytes 68 65 6c 6c 6f 0a hello.} on the logger {@value
- * #LOGGER}. A disabled tracer costs one branch per call. Instances are immutable and thread-safe.
+ * <p>This class only writes the lines, one such as {@code read() -> 6 bytes 68 65 6c 6c 6f 0a
+ * |hello.|} per call, on the logger {@value #LOGGER}; {@link SocketCalls} makes each call and
+ * traces it in the same method, so the two cannot drift apart (Netty's pipeline reports its calls
+ * through {@code NettyTraceHandler}). A disabled tracer costs one branch per call. Instances are
+ * immutable and thread-safe.
  */
 public final class Trace {
   /** The slf4j logger name trace lines go to. */
@@ -75,59 +76,12 @@ public final class Trace {
   }
 
   /**
-   * socket(2).
-   *
-   * @param family {@code AF_INET}, {@code AF_INET6} or {@code AF_UNIX}
-   * @param type {@code SOCK_STREAM} or {@code SOCK_DGRAM}
-   */
-  public void socket(String family, String type) {
-    call("socket(" + family + ", " + type + ")");
-  }
-
-  /**
-   * setsockopt(2).
-   *
-   * @param option e.g. {@code SO_REUSEADDR}, {@code TCP_NODELAY}, {@code SO_RCVTIMEO}
-   * @param value the value set
-   */
-  public void setsockopt(String option, Object value) {
-    call("setsockopt(" + option + ", " + value + ")");
-  }
-
-  /**
-   * bind(2).
-   *
-   * @param local the address bound; with port 0 pass the address actually bound
-   */
-  public void bind(SocketAddress local) {
-    call("bind(" + Endpoints.format(local) + ")");
-  }
-
-  /**
-   * listen(2).
-   *
-   * @param backlog the accept-queue length asked for (the kernel caps it at somaxconn)
-   */
-  public void listen(int backlog) {
-    call("listen(backlog=" + backlog + ")");
-  }
-
-  /**
    * accept(2) returned a connection.
    *
    * @param peer the client's address
    */
   public void accept(SocketAddress peer) {
     call("accept() -> " + Endpoints.format(peer));
-  }
-
-  /**
-   * connect(2) succeeded.
-   *
-   * @param peer the server's address
-   */
-  public void connect(SocketAddress peer) {
-    call("connect(" + Endpoints.format(peer) + ")");
   }
 
   /**
@@ -162,29 +116,22 @@ public final class Trace {
   }
 
   /**
-   * shutdown(2).
+   * A call that failed, as a C program reports it: {@code bind([::]:7007) -> -1 EADDRINUSE (Address
+   * already in use)}.
    *
-   * @param how {@code SHUT_RD}, {@code SHUT_WR} or {@code SHUT_RDWR}
+   * @param call the call as its success line would show it, e.g. {@code "bind([::]:7007)"}
+   * @param e what the call threw
    */
-  public void shutdown(String how) {
-    call("shutdown(" + how + ")");
+  public void failed(String call, Throwable e) {
+    if (on) {
+      NetErrors.Errno errno = NetErrors.errno(e);
+      call(call + " -> -1 " + (errno == null ? "" : errno + " ") + "(" + e.getMessage() + ")");
+    }
   }
 
   /** close(2). */
   public void close() {
     call("close()");
-  }
-
-  /**
-   * The address family the JDK uses for a socket bound to or connected to {@code address}. On a
-   * host with IPv6, the JDK opens AF_INET6 sockets even for IPv4 addresses (as v4-mapped addresses)
-   * unless {@code -Djava.net.preferIPv4Stack=true}.
-   *
-   * @param address the local or remote address, or null for the wildcard
-   * @return {@code "AF_INET"} or {@code "AF_INET6"}
-   */
-  public static String family(InetAddress address) {
-    return Boolean.getBoolean("java.net.preferIPv4Stack") ? "AF_INET" : "AF_INET6";
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.socklab.echo;
 
 import dev.socklab.common.Endpoints;
 import dev.socklab.common.NetErrors;
+import dev.socklab.common.SocketCalls;
 import dev.socklab.common.Trace;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,8 +11,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -134,6 +137,15 @@ public final class EchoServer implements AutoCloseable {
     }
 
     /**
+     * @param t where socket calls are traced
+     * @return this configuration with another tracer
+     */
+    public Config withTrace(Trace t) {
+      return new Config(
+          bindAddress, backlog, threads, maxClients, idleTimeout, tcpNoDelay, bufferSize, t);
+    }
+
+    /**
      * @param idle how long a silent client is kept; {@link Duration#ZERO} = forever
      * @return this configuration with another idle timeout
      */
@@ -146,29 +158,32 @@ public final class EchoServer implements AutoCloseable {
   /**
    * What the server did, for the summary line.
    *
-   * @param served clients whose connection was served and closed
+   * @param clients clients accepted and served (refused ones not counted)
    * @param refused clients closed at once because {@code maxClients} were connected
    * @param bytesEchoed bytes read and written back, all clients together
    */
-  public record Stats(long served, long refused, long bytesEchoed) {}
+  public record Stats(long clients, long refused, long bytesEchoed) {}
 
-  private record Client(long id, Socket socket, String name, Trace trace) {}
+  private record Client(long id, Socket socket, String name, SocketCalls calls) {}
 
   private final Config config;
+  private final SocketCalls calls;
   private final ServerSocket listener;
   private final ExecutorService workers;
   private final Thread acceptor;
   private final Set<Client> clients = ConcurrentHashMap.newKeySet();
   private final AtomicInteger busyThreads = new AtomicInteger();
   private final AtomicLong nextId = new AtomicLong();
-  private final AtomicLong served = new AtomicLong();
+  private final AtomicLong accepted = new AtomicLong(); // served, not refused
+  private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
   private final AtomicLong refused = new AtomicLong();
   private final LongAdder bytesEchoed = new LongAdder(); // added to by every client thread
   private volatile boolean stopping;
   private Stats finalStats;
 
-  private EchoServer(Config config, ServerSocket listener) {
+  private EchoServer(Config config, SocketCalls calls, ServerSocket listener) {
     this.config = config;
+    this.calls = calls;
     this.listener = listener;
     this.workers = config.threads().newExecutor();
     this.acceptor = Thread.ofPlatform().name("acceptor").unstarted(this::acceptLoop);
@@ -184,24 +199,20 @@ public final class EchoServer implements AutoCloseable {
    * @throws IOException if the socket cannot be created
    */
   public static EchoServer start(Config config) throws IOException {
-    Trace trace = config.trace();
-    ServerSocket listener = new ServerSocket(); // socket(2): unbound until bind()
-    trace.socket(Trace.family(config.bindAddress().getAddress()), "SOCK_STREAM");
+    SocketCalls calls = new SocketCalls(config.trace());
+    ServerSocket listener = calls.serverSocket(); // socket(2): unbound until bind()
+    // setsockopt(SO_REUSEADDR): a restarted server can bind at once even while connections of its
+    // previous run linger in TIME_WAIT.
     try {
-      // setsockopt(SO_REUSEADDR): a restarted server can bind at once even while connections
-      // of its previous run linger in TIME_WAIT.
-      listener.setReuseAddress(true);
-      trace.setsockopt("SO_REUSEADDR", 1);
-      // bind(2) then listen(2): backlog bounds the queue of connections the kernel has completed
-      // (three-way handshake done) but we have not yet accept()ed.
-      listener.bind(config.bindAddress(), config.backlog());
+      calls.setsockopt(listener, StandardSocketOptions.SO_REUSEADDR, true);
     } catch (IOException e) {
-      listener.close();
-      throw NetErrors.bindFailed(e, config.bindAddress());
+      calls.close(listener);
+      throw e;
     }
-    trace.bind(listener.getLocalSocketAddress());
-    trace.listen(config.backlog());
-    EchoServer server = new EchoServer(config, listener);
+    // bind(2) then listen(2): backlog bounds the queue of connections the kernel has completed
+    // (three-way handshake done) but we have not yet accept()ed.
+    calls.bindAndListen(listener, config.bindAddress(), config.backlog());
+    EchoServer server = new EchoServer(config, calls, listener);
     server.acceptor.start();
     return server;
   }
@@ -221,10 +232,20 @@ public final class EchoServer implements AutoCloseable {
   }
 
   /**
+   * Completes, with the cause, if the accept loop dies on its own (its listening socket closed
+   * without {@link #stop(Duration)}); the process then exits 1.
+   *
+   * @return a future that never completes while the server is healthy
+   */
+  public CompletableFuture<Throwable> failure() {
+    return failure;
+  }
+
+  /**
    * @return counters so far
    */
   public Stats stats() {
-    return new Stats(served.get(), refused.get(), bytesEchoed.sum());
+    return new Stats(accepted.get(), refused.get(), bytesEchoed.sum());
   }
 
   // The accept loop: one platform thread, blocked in accept(2) until the kernel hands over a
@@ -233,10 +254,15 @@ public final class EchoServer implements AutoCloseable {
     while (!stopping) {
       Socket socket;
       try {
-        socket = listener.accept(); // accept(2)
+        socket = calls.accept(listener); // accept(2)
       } catch (IOException e) {
         if (stopping) {
           break; // stop() closed the listening socket: accept() fails, that is our cue
+        }
+        if (listener.isClosed()) {
+          // Nobody asked us to stop, yet nothing listens any more: the server is dead.
+          failure.complete(new IOException("accept() failed: " + e.getMessage(), e));
+          break;
         }
         // EMFILE/ENFILE (out of file descriptors) and the like: say so, pause, carry on.
         log.warn("accept() failed: {} (retrying in 100 ms)", e.getMessage());
@@ -245,8 +271,7 @@ public final class EchoServer implements AutoCloseable {
       }
       long id = nextId.incrementAndGet();
       String name = "#" + id + " " + Endpoints.format(socket.getRemoteSocketAddress());
-      Client client = new Client(id, socket, name, config.trace().forConnection(name));
-      client.trace().accept(socket.getRemoteSocketAddress());
+      Client client = new Client(id, socket, name, calls.forConnection(name));
       if (clients.size() >= config.maxClients()) {
         refused.incrementAndGet();
         log.warn("{} refused: --max-clients {} already connected", name, config.maxClients());
@@ -254,6 +279,7 @@ public final class EchoServer implements AutoCloseable {
         continue;
       }
       clients.add(client);
+      accepted.incrementAndGet();
       if (config.threads().kind() == ThreadModel.Kind.POOL
           && busyThreads.get() >= config.threads().poolSize()) {
         log.info(
@@ -276,16 +302,14 @@ public final class EchoServer implements AutoCloseable {
   private void serve(Client client) {
     busyThreads.incrementAndGet();
     Socket socket = client.socket();
-    Trace trace = client.trace();
+    SocketCalls calls = client.calls();
     long echoed = 0;
     String outcome;
     try {
-      socket.setTcpNoDelay(config.tcpNoDelay()); // setsockopt(IPPROTO_TCP, TCP_NODELAY)
-      trace.setsockopt("TCP_NODELAY", config.tcpNoDelay() ? 1 : 0);
+      calls.setsockopt(socket, StandardSocketOptions.TCP_NODELAY, config.tcpNoDelay());
       if (!config.idleTimeout().isZero()) {
-        // SO_RCVTIMEO in C; in Java a read() that waits longer throws SocketTimeoutException.
-        socket.setSoTimeout((int) config.idleTimeout().toMillis());
-        trace.setsockopt("SO_RCVTIMEO", config.idleTimeout().toMillis() + " ms");
+        // A read() that waits longer throws SocketTimeoutException: the idle client is closed.
+        calls.setReadTimeout(socket, config.idleTimeout());
       }
       InputStream in = socket.getInputStream();
       OutputStream out = socket.getOutputStream();
@@ -294,21 +318,17 @@ public final class EchoServer implements AutoCloseable {
       byte[] buf = new byte[Math.min(INITIAL_BUFFER, config.bufferSize())];
       int n;
       // read(2) blocks this thread, and only this one, until bytes arrive; -1 is C's 0 (EOF).
-      while ((n = in.read(buf)) != -1) {
-        trace.read(n, buf, 0);
-        out.write(buf, 0, n); // write(2): returns once the kernel has taken all n bytes
-        trace.write(buf, 0, n);
+      while ((n = calls.read(in, buf)) != -1) {
+        calls.write(out, buf, 0, n); // writen: returns once the kernel has taken all n bytes
         echoed += n;
         bytesEchoed.add(n);
         if (n == buf.length && buf.length < config.bufferSize()) {
           buf = new byte[Math.min(buf.length * 4, config.bufferSize())];
         }
       }
-      trace.read(-1, buf, 0);
       // EOF: the client shut down its write side (or stop() shut down our read side). All it
       // sent has been written back already, so we owe nothing: send our FIN, then close.
-      socket.shutdownOutput(); // shutdown(SHUT_WR)
-      trace.shutdown("SHUT_WR");
+      calls.shutdown(socket, SocketCalls.How.SHUT_WR);
       outcome = stopping ? "closed: server shutting down" : "closed by peer (EOF)";
     } catch (SocketTimeoutException e) {
       outcome = "idle for " + config.idleTimeout().toMillis() + " ms: closed";
@@ -324,7 +344,6 @@ public final class EchoServer implements AutoCloseable {
       closeQuietly(client);
       clients.remove(client);
       busyThreads.decrementAndGet();
-      served.incrementAndGet();
     }
     log.info("{} {}, {} bytes echoed", client.name(), outcome, echoed);
   }
@@ -350,8 +369,7 @@ public final class EchoServer implements AutoCloseable {
       // its loop as if the client had half-closed, sends FIN and closes.
       for (Client c : clients) {
         try {
-          c.socket().shutdownInput();
-          c.trace().shutdown("SHUT_RD");
+          c.calls().shutdown(c.socket(), SocketCalls.How.SHUT_RD);
         } catch (IOException e) {
           // already closed by its own thread: nothing to stop
         }
@@ -383,23 +401,11 @@ public final class EchoServer implements AutoCloseable {
   }
 
   private void closeListener() {
-    try {
-      listener.close(); // close(2) on the listening socket: accept() fails, new SYNs are refused
-      config.trace().call("close() listening socket");
-    } catch (IOException e) {
-      log.warn("closing the listening socket failed: {}", e.getMessage());
-    }
+    calls.closeListener(listener); // close(2): accept() fails, new SYNs are refused
   }
 
   private static void closeQuietly(Client client) {
-    try {
-      if (!client.socket().isClosed()) {
-        client.socket().close(); // close(2)
-        client.trace().close();
-      }
-    } catch (IOException e) {
-      // close() reports errors of earlier writes; the connection is gone either way
-    }
+    client.calls().close(client.socket()); // close(2)
   }
 
   private static void pause(long ms) {
@@ -408,12 +414,5 @@ public final class EchoServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  /**
-   * @return the configuration the server was started with
-   */
-  public Config config() {
-    return config;
   }
 }

@@ -157,26 +157,21 @@ public final class EchoServerCommand implements Callable<Integer> {
         () -> {
           EchoServer server = EchoServer.start(config);
           InetSocketAddress bound = server.localAddress();
-          return new ServerRun.Started() {
-            @Override
-            public String banner() {
-              return String.format(
+          return new ServerRun.Started(
+              String.format(
                   "echo-server listening on %s (TCP, backlog %d, %s) — try: nc %s %d",
                   Endpoints.format(bound),
                   backlog,
                   threads.describe(),
                   Endpoints.hostToReach(bound),
-                  bound.getPort());
-            }
-
-            @Override
-            public String stop() {
-              EchoServer.Stats stats = server.stop(grace);
-              return String.format(
-                  "%d clients served, %d refused, %d bytes echoed",
-                  stats.served(), stats.refused(), stats.bytesEchoed());
-            }
-          };
+                  bound.getPort()),
+              server.failure(),
+              () -> {
+                EchoServer.Stats stats = server.stop(grace);
+                return String.format(
+                    "%d clients served, %d refused, %d bytes echoed",
+                    stats.clients(), stats.refused(), stats.bytesEchoed());
+              });
         });
   }
 

@@ -1,12 +1,11 @@
 package dev.socklab.udp;
 
 import dev.socklab.common.Endpoints;
-import dev.socklab.common.NetErrors;
+import dev.socklab.common.SocketCalls;
 import dev.socklab.common.Trace;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -14,6 +13,7 @@ import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +50,42 @@ public final class UdpServer implements AutoCloseable {
       String name,
       InetSocketAddress beaconTo,
       Duration beaconInterval,
-      Trace trace) {}
+      Trace trace) {
+    /**
+     * Echo and discovery on {@code bindAddress}, named "socklab", no beacon, no trace.
+     *
+     * @param bindAddress address and port; port 0 = ephemeral
+     * @return the configuration
+     */
+    public static Config at(InetSocketAddress bindAddress) {
+      return new Config(bindAddress, "socklab", null, Duration.ZERO, Trace.disabled());
+    }
+
+    /**
+     * @param serverName the name in announcements
+     * @return this configuration with another name
+     */
+    public Config withName(String serverName) {
+      return new Config(bindAddress, serverName, beaconTo, beaconInterval, trace);
+    }
+
+    /**
+     * @param to where beacons go, e.g. 127.255.255.255:7008
+     * @param every time between beacons, 1 ms or more
+     * @return this configuration with a beacon
+     */
+    public Config withBeacon(InetSocketAddress to, Duration every) {
+      return new Config(bindAddress, name, to, every, trace);
+    }
+
+    /**
+     * @param t where socket calls are traced
+     * @return this configuration with another tracer
+     */
+    public Config withTrace(Trace t) {
+      return new Config(bindAddress, name, beaconTo, beaconInterval, t);
+    }
+  }
 
   /**
    * What the server did.
@@ -63,7 +98,9 @@ public final class UdpServer implements AutoCloseable {
   public record Stats(long echoed, long bytes, long announced, long beacons) {}
 
   private final Config config;
+  private final SocketCalls calls;
   private final DatagramChannel channel;
+  private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
   private final String instance = UUID.randomUUID().toString().substring(0, 8);
   private final long startedMillis = System.currentTimeMillis();
   private final AtomicLong sequence = new AtomicLong();
@@ -75,8 +112,9 @@ public final class UdpServer implements AutoCloseable {
   private final ScheduledExecutorService beaconTimer;
   private volatile boolean stopping;
 
-  private UdpServer(Config config, DatagramChannel channel) {
+  private UdpServer(Config config, SocketCalls calls, DatagramChannel channel) {
     this.config = config;
+    this.calls = calls;
     this.channel = channel;
     this.loop = Thread.ofPlatform().name("udp-loop").unstarted(this::run);
     this.beaconTimer =
@@ -95,24 +133,20 @@ public final class UdpServer implements AutoCloseable {
    * @throws IOException if the socket cannot be created
    */
   public static UdpServer start(Config config) throws IOException {
-    Trace trace = config.trace();
-    DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET); // socket(2)
-    trace.socket("AF_INET", "SOCK_DGRAM");
+    SocketCalls calls = new SocketCalls(config.trace());
+    DatagramChannel ch = calls.datagramSocket(); // socket(AF_INET, SOCK_DGRAM)
     try {
       // SO_REUSEADDR: several servers may share the port; each gets every broadcast datagram,
       // while a unicast datagram goes to one of them.
-      ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      trace.setsockopt("SO_REUSEADDR", 1);
+      calls.setsockopt(ch, StandardSocketOptions.SO_REUSEADDR, true);
       // SO_BROADCAST: without it the kernel refuses to send to a broadcast address (EACCES).
-      ch.setOption(StandardSocketOptions.SO_BROADCAST, true);
-      trace.setsockopt("SO_BROADCAST", 1);
-      ch.bind(config.bindAddress()); // bind(2); no listen(), no accept(): there is no connection
+      calls.setsockopt(ch, StandardSocketOptions.SO_BROADCAST, true);
     } catch (IOException e) {
-      ch.close();
-      throw NetErrors.bindFailed(e, config.bindAddress());
+      calls.close(ch);
+      throw e;
     }
-    trace.call("bind(" + format((InetSocketAddress) ch.getLocalAddress()) + ")");
-    UdpServer server = new UdpServer(config, ch);
+    calls.bind(ch, config.bindAddress()); // no listen(), no accept(): there is no connection
+    UdpServer server = new UdpServer(config, calls, ch);
     server.loop.start();
     if (server.beaconTimer != null) {
       long ms = Math.max(1, config.beaconInterval().toMillis());
@@ -121,6 +155,7 @@ public final class UdpServer implements AutoCloseable {
     return server;
   }
 
+  // The loop of the course's dg_echo: recvfrom(), sendto() the same bytes back, forever.
   private void run() {
     // Larger than any UDP payload (65,527 over IPv6, 65,507 over IPv4): nothing is cut off.
     ByteBuffer buf = ByteBuffer.allocateDirect(65_536);
@@ -128,56 +163,40 @@ public final class UdpServer implements AutoCloseable {
       SocketAddress from;
       buf.clear();
       try {
-        from = channel.receive(buf); // recvfrom(2): one whole datagram and who sent it
+        from = calls.recvfrom(channel, buf); // one whole datagram and who sent it
       } catch (ClosedChannelException e) {
+        if (!stopping) { // closed under us (e.g. an interrupt): nothing receives any more
+          failure.complete(new IOException("recvfrom() failed: the socket was closed", e));
+        }
         break;
       } catch (IOException e) {
-        log.warn("recvfrom() failed: {}", e.getMessage());
+        log.warn("recvfrom() failed: {}", e.getMessage()); // one datagram's trouble: carry on
         continue;
       }
       buf.flip();
-      int n = buf.remaining();
-      if (n == buf.capacity()) {
-        log.warn(
-            "datagram from {} filled the whole {}-byte buffer: it may be truncated",
-            Endpoints.format(from),
-            n);
+      if (buf.remaining() == buf.capacity()) {
+        log.warn("datagram from {} filled the whole buffer: it may be truncated", format(from));
       }
-      if (config.trace().on()) {
-        byte[] head = new byte[Math.min(n, Trace.DUMP_BYTES)];
-        buf.duplicate().get(head);
-        config
-            .trace()
-            .call(
-                "recvfrom() -> "
-                    + n
-                    + " bytes from "
-                    + Endpoints.format(from)
-                    + "  "
-                    + Trace.dump(head, 0, head.length)
-                    + (n > head.length ? " (" + n + " bytes)" : ""));
-      }
-      var msg = Wire.decode(buf);
-      try {
-        if (msg.isPresent() && msg.get().type() == Wire.Type.DISCOVER) {
-          sendTo(ByteBuffer.wrap(announcement(Wire.Type.ANNOUNCE).encode()), from);
-          announced.incrementAndGet();
-          log.info("DISCOVER from {}: announced", Endpoints.format(from));
-        } else {
-          sendTo(buf, from); // RFC 862: the same bytes back, as one datagram
-          echoed.incrementAndGet();
-          bytes.addAndGet(n);
-        }
-      } catch (IOException e) {
-        log.warn("sendto({}) failed: {}", Endpoints.format(from), e.getMessage());
-      }
+      answer(buf, from);
     }
   }
 
-  private void sendTo(ByteBuffer datagram, SocketAddress to) throws IOException {
+  // RFC 862: the same bytes back as one datagram; a DISCOVER gets an ANNOUNCE instead.
+  private void answer(ByteBuffer datagram, SocketAddress from) {
     int n = datagram.remaining();
-    channel.send(datagram, to); // sendto(2): one datagram, all or nothing
-    config.trace().call("sendto(" + Endpoints.format(to) + ", " + n + " bytes)");
+    try {
+      if (Wire.decode(datagram).map(w -> w.type() == Wire.Type.DISCOVER).orElse(false)) {
+        calls.sendto(channel, ByteBuffer.wrap(announcement(Wire.Type.ANNOUNCE).encode()), from);
+        announced.incrementAndGet();
+        log.info("DISCOVER from {}: announced", format(from));
+      } else {
+        calls.sendto(channel, datagram, from);
+        echoed.incrementAndGet();
+        bytes.addAndGet(n);
+      }
+    } catch (IOException e) {
+      log.warn("sendto({}) failed: {}", format(from), e.getMessage());
+    }
   }
 
   private Wire announcement(Wire.Type type) {
@@ -197,23 +216,26 @@ public final class UdpServer implements AutoCloseable {
 
   private void beacon() {
     try {
-      sendTo(ByteBuffer.wrap(announcement(Wire.Type.BEACON).encode()), config.beaconTo());
+      calls.sendto(
+          channel, ByteBuffer.wrap(announcement(Wire.Type.BEACON).encode()), config.beaconTo());
       beacons.incrementAndGet();
     } catch (IOException e) {
       log.warn("beacon to {} failed: {}", Endpoints.format(config.beaconTo()), e.getMessage());
     }
   }
 
+  private static String format(SocketAddress address) {
+    return Endpoints.formatIpv4((InetSocketAddress) address);
+  }
+
   /**
-   * Formats an address of this AF_INET socket: the wildcard is 0.0.0.0 (INADDR_ANY), not [::].
+   * Completes, with the cause, if the datagram loop dies on its own (its socket closed without
+   * {@link #stop()}); the process then exits 1.
    *
-   * @param address a local or peer address
-   * @return e.g. {@code 0.0.0.0:7007}, {@code 127.0.0.1:40000}
+   * @return a future that never completes while the server is healthy
    */
-  public static String format(InetSocketAddress address) {
-    return address.getAddress().isAnyLocalAddress()
-        ? "0.0.0.0:" + address.getPort()
-        : Endpoints.format(address);
+  public CompletableFuture<Throwable> failure() {
+    return failure;
   }
 
   /**
@@ -228,13 +250,6 @@ public final class UdpServer implements AutoCloseable {
   }
 
   /**
-   * @return this server's instance id (in every announcement, to tell servers on one port apart)
-   */
-  public String instance() {
-    return instance;
-  }
-
-  /**
    * Stops beaconing and serving; a datagram being answered is finished first.
    *
    * @return what the server did
@@ -246,11 +261,8 @@ public final class UdpServer implements AutoCloseable {
         beaconTimer.shutdownNow();
       }
       try {
-        channel.close(); // close(2): a blocked receive() returns with ClosedChannelException
-        config.trace().close();
+        calls.close(channel); // close(2): a blocked receive() returns with ClosedChannelException
         loop.join(2_000);
-      } catch (IOException e) {
-        log.warn("close failed: {}", e.getMessage());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -107,29 +107,24 @@ public final class UdpServerCommand implements Callable<Integer> {
         () -> {
           UdpServer server = UdpServer.start(config);
           InetSocketAddress bound = server.localAddress();
-          return new ServerRun.Started() {
-            @Override
-            public String banner() {
-              String b =
-                  config.beaconTo() == null
-                      ? "no beacon"
-                      : "beacon every "
-                          + Durations.format(config.beaconInterval())
-                          + " to "
-                          + Endpoints.format(config.beaconTo());
-              return String.format(
+          String b =
+              config.beaconTo() == null
+                  ? "no beacon"
+                  : "beacon every "
+                      + Durations.format(config.beaconInterval())
+                      + " to "
+                      + Endpoints.format(config.beaconTo());
+          return new ServerRun.Started(
+              String.format(
                   "udp-broadcast listening on %s (UDP echo + discovery, %s) — try: echo hi | nc -u -w1 %s %d",
-                  UdpServer.format(bound), b, Endpoints.hostToReach(bound), bound.getPort());
-            }
-
-            @Override
-            public String stop() {
-              UdpServer.Stats s = server.stop();
-              return String.format(
-                  "%d datagrams echoed (%d bytes), %d discoveries answered, %d beacons sent",
-                  s.echoed(), s.bytes(), s.announced(), s.beacons());
-            }
-          };
+                  Endpoints.formatIpv4(bound), b, Endpoints.hostToReach(bound), bound.getPort()),
+              server.failure(),
+              () -> {
+                UdpServer.Stats s = server.stop();
+                return String.format(
+                    "%d datagrams echoed (%d bytes), %d discoveries answered, %d beacons sent",
+                    s.echoed(), s.bytes(), s.announced(), s.beacons());
+              });
         });
   }
 }

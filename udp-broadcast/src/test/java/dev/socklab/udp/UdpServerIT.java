@@ -3,7 +3,6 @@ package dev.socklab.udp;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.socklab.common.Trace;
 import dev.socklab.common.testing.Proc;
 import dev.socklab.common.testing.Tools;
 import java.net.DatagramPacket;
@@ -34,12 +33,8 @@ class UdpServerIT {
   void start() throws Exception {
     server =
         UdpServer.start(
-            new UdpServer.Config(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                "test",
-                null,
-                Duration.ZERO,
-                Trace.disabled()));
+            UdpServer.Config.at(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .withName("test"));
     port = server.localAddress().getPort();
   }
 

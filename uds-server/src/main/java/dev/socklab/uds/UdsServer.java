@@ -2,9 +2,11 @@ package dev.socklab.uds;
 
 import dev.socklab.common.Endpoints;
 import dev.socklab.common.NetErrors;
+import dev.socklab.common.SocketCalls;
 import dev.socklab.common.Trace;
 import dev.socklab.common.UnixSocketPaths;
 import dev.socklab.common.UserError;
+import dev.socklab.netty.NettyListenTrace;
 import dev.socklab.netty.NettyTraceHandler;
 import dev.socklab.netty.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -28,7 +30,9 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -51,6 +55,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class UdsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UdsServer.class);
+  private static final int BACKLOG = 1024; // listen(2)
 
   /**
    * How the server listens.
@@ -71,14 +76,93 @@ public final class UdsServer implements AutoCloseable {
       Set<Integer> allowUids,
       Transport transport,
       int tcpPort,
-      Trace trace) {}
+      Trace trace) {
+    /** Default permission bits of the socket file: owner only. */
+    public static final int DEFAULT_MODE = 0600;
+
+    /**
+     * @throws IllegalArgumentException unless exactly one of {@code path} and {@code abstractName}
+     *     is given, or if {@code mode} is not 0-0777
+     */
+    public Config {
+      if ((path == null) == (abstractName == null)) {
+        throw new IllegalArgumentException("give a socket path or an abstract name, not both");
+      }
+      if (mode < 0 || mode > 0777) {
+        throw new IllegalArgumentException(
+            "mode must be 0-0777, not " + Integer.toOctalString(mode));
+      }
+      allowUids = Set.copyOf(allowUids);
+    }
+
+    /**
+     * A server on a socket file, with the defaults: mode 0600, anyone the mode lets in, transport
+     * auto, no TCP, no trace.
+     *
+     * @param path the socket file
+     * @return the configuration
+     */
+    public static Config atPath(Path path) {
+      return new Config(path, null, DEFAULT_MODE, Set.of(), Transport.AUTO, -1, Trace.disabled());
+    }
+
+    /**
+     * A server on a name in the abstract namespace ({@code man 7 unix}), with the defaults.
+     *
+     * @param name the name without the leading NUL, 1-107 bytes
+     * @return the configuration
+     */
+    public static Config atAbstractName(String name) {
+      return new Config(null, name, DEFAULT_MODE, Set.of(), Transport.AUTO, -1, Trace.disabled());
+    }
+
+    /**
+     * @param bits permission bits, e.g. 0600 or 0660
+     * @return this configuration with another mode
+     */
+    public Config withMode(int bits) {
+      return new Config(path, abstractName, bits, allowUids, transport, tcpPort, trace);
+    }
+
+    /**
+     * @param uids uids that may connect; empty = anyone
+     * @return this configuration with another uid list
+     */
+    public Config withAllowUids(Set<Integer> uids) {
+      return new Config(path, abstractName, mode, uids, transport, tcpPort, trace);
+    }
+
+    /**
+     * @param t the transport
+     * @return this configuration with another transport
+     */
+    public Config withTransport(Transport t) {
+      return new Config(path, abstractName, mode, allowUids, t, tcpPort, trace);
+    }
+
+    /**
+     * @param port TCP port on 127.0.0.1 to serve too, 0 = ephemeral, -1 = none
+     * @return this configuration with another TCP port
+     */
+    public Config withTcpPort(int port) {
+      return new Config(path, abstractName, mode, allowUids, transport, port, trace);
+    }
+
+    /**
+     * @param t where socket calls are traced
+     * @return this configuration with another tracer
+     */
+    public Config withTrace(Trace t) {
+      return new Config(path, abstractName, mode, allowUids, transport, tcpPort, t);
+    }
+  }
 
   /**
-   * @param connections connections accepted
+   * @param clients clients accepted and served (refused ones not counted)
    * @param refused connections closed for their uid
    * @param bytes bytes echoed
    */
-  public record Stats(long connections, long refused, long bytes) {}
+  public record Stats(long clients, long refused, long bytes) {}
 
   private final Config config;
   private final Transport transport;
@@ -87,6 +171,8 @@ public final class UdsServer implements AutoCloseable {
   private final EchoHandler echo = new EchoHandler();
   private final AtomicLong connections = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
+  private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
+  private volatile boolean stopping;
   private Channel unixListener;
   private Channel tcpListener;
   private Object socketFileKey; // the inode we created, so we never delete someone else's file
@@ -135,7 +221,15 @@ public final class UdsServer implements AutoCloseable {
           new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), config.tcpPort());
       try {
         tcpListener =
-            bootstrap(transport.tcpServerChannel()).bind(tcp).syncUninterruptibly().channel();
+            NettyListenTrace.bind(
+                bootstrap(transport.tcpServerChannel()),
+                tcp,
+                config.trace(),
+                SocketCalls.inetFamily(),
+                List.of(),
+                null,
+                BACKLOG);
+        watch(tcpListener);
       } catch (Exception e) { // the JDK's BindException, rethrown by Netty
         if (e instanceof IOException io) {
           throw NetErrors.bindFailed(io, tcp);
@@ -229,17 +323,35 @@ public final class UdsServer implements AutoCloseable {
   // socket(AF_UNIX, SOCK_STREAM) + bind(2) + listen(2): Netty's bind() does all three.
   private Channel listenUnix(java.net.SocketAddress address, String shown) {
     Channel ch =
-        bootstrap(transport.unixServerChannel()).bind(address).syncUninterruptibly().channel();
-    config.trace().socket("AF_UNIX", "SOCK_STREAM");
-    config.trace().call("bind(" + shown + ")");
+        NettyListenTrace.bind(
+            bootstrap(transport.unixServerChannel()),
+            address,
+            config.trace(),
+            "AF_UNIX",
+            List.of(),
+            shown,
+            BACKLOG);
+    watch(ch);
     return ch;
+  }
+
+  // A listener that closes while nobody stops the server leaves it dead: report it.
+  private void watch(Channel listener) {
+    listener
+        .closeFuture()
+        .addListener(
+            f -> {
+              if (!stopping) {
+                failure.complete(new IOException("the listening socket was closed"));
+              }
+            });
   }
 
   private ServerBootstrap bootstrap(Class<? extends io.netty.channel.ServerChannel> channel) {
     return new ServerBootstrap()
         .group(group)
         .channel(channel)
-        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_BACKLOG, BACKLOG)
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childHandler(
             new ChannelInitializer<Channel>() {
@@ -305,6 +417,16 @@ public final class UdsServer implements AutoCloseable {
   }
 
   /**
+   * Completes, with the cause, if a listening socket closes without {@link #stop(Duration)}; the
+   * process then exits 1.
+   *
+   * @return a future that never completes while the server is healthy
+   */
+  public CompletableFuture<Throwable> failure() {
+    return failure;
+  }
+
+  /**
    * @return the transport actually used
    */
   public Transport transport() {
@@ -323,6 +445,8 @@ public final class UdsServer implements AutoCloseable {
     if (finalStats != null) {
       return finalStats;
     }
+    stopping = true;
+    config.trace().call("close() listening socket");
     unixListener.close().syncUninterruptibly();
     if (tcpListener != null) {
       tcpListener.close().syncUninterruptibly();
@@ -330,7 +454,7 @@ public final class UdsServer implements AutoCloseable {
     removeSocketFile();
     children.close().awaitUninterruptibly(grace.toMillis());
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    finalStats = new Stats(connections.get(), refused.get(), echo.bytes.sum());
+    finalStats = new Stats(connections.get() - refused.get(), refused.get(), echo.bytes.sum());
     return finalStats;
   }
 

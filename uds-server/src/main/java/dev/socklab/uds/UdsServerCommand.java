@@ -1,6 +1,7 @@
 package dev.socklab.uds;
 
 import dev.socklab.common.Cli;
+import dev.socklab.common.Endpoints;
 import dev.socklab.common.LogOptions;
 import dev.socklab.common.ServerRun;
 import dev.socklab.common.Trace;
@@ -134,14 +135,14 @@ public final class UdsServerCommand implements Callable<Integer> {
       UnixSocketPaths.privateDirectory(socket.getParent());
     }
     UdsServer.Config config =
-        new UdsServer.Config(
-            socket,
-            abstractName,
-            bits,
-            Set.copyOf(allowUids),
-            transport,
-            tcpPort == null ? -1 : tcpPort,
-            trace);
+        (abstractName != null
+                ? UdsServer.Config.atAbstractName(abstractName)
+                : UdsServer.Config.atPath(socket))
+            .withMode(bits)
+            .withAllowUids(Set.copyOf(allowUids))
+            .withTransport(transport)
+            .withTcpPort(tcpPort == null ? -1 : tcpPort)
+            .withTrace(trace);
     String where = abstractName != null ? "@" + abstractName : socket.toString();
     String kind =
         abstractName != null
@@ -152,26 +153,21 @@ public final class UdsServerCommand implements Callable<Integer> {
         "uds-server",
         () -> {
           UdsServer server = UdsServer.start(config);
-          return new ServerRun.Started() {
-            @Override
-            public String banner() {
-              String tcp =
-                  server.tcpAddress() == null
-                      ? ""
-                      : ", and TCP on " + dev.socklab.common.Endpoints.format(server.tcpAddress());
-              return String.format(
+          String tcp =
+              server.tcpAddress() == null
+                  ? ""
+                  : ", and TCP on " + Endpoints.format(server.tcpAddress());
+          return new ServerRun.Started(
+              String.format(
                   "uds-server listening on %s (%s, %s%s) — try: nc -U %s",
-                  where, kind, server.transport(), tcp, where);
-            }
-
-            @Override
-            public String stop() {
-              UdsServer.Stats s = server.stop(grace);
-              return String.format(
-                  "%d connections, %d refused by uid, %d bytes echoed; %s",
-                  s.connections(), s.refused(), s.bytes(), released);
-            }
-          };
+                  where, kind, server.transport(), tcp, where),
+              server.failure(),
+              () -> {
+                UdsServer.Stats s = server.stop(grace);
+                return String.format(
+                    "%d clients served, %d refused by uid, %d bytes echoed; %s",
+                    s.clients(), s.refused(), s.bytes(), released);
+              });
         });
   }
 }

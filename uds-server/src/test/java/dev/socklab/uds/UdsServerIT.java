@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.socklab.common.Trace;
 import dev.socklab.common.UnixSocketPaths;
 import dev.socklab.common.UserError;
 import dev.socklab.common.testing.Proc;
@@ -68,8 +67,7 @@ class UdsServerIT {
   }
 
   private UdsServer startAbstract(String name, Transport transport) throws IOException {
-    return UdsServer.start(
-        new UdsServer.Config(null, name, 0600, Set.of(), transport, -1, Trace.disabled()));
+    return UdsServer.start(UdsServer.Config.atAbstractName(name).withTransport(transport));
   }
 
   static void requireIoUringIfAsked(Transport transport) {
@@ -84,7 +82,10 @@ class UdsServerIT {
   private UdsServer start(int mode, Set<Integer> allow, Transport transport) throws IOException {
     server =
         UdsServer.start(
-            new UdsServer.Config(sock, null, mode, allow, transport, -1, Trace.disabled()));
+            UdsServer.Config.atPath(sock)
+                .withMode(mode)
+                .withAllowUids(allow)
+                .withTransport(transport));
     return server;
   }
 
