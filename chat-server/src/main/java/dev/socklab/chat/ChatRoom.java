@@ -2,7 +2,6 @@ package dev.socklab.chat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,7 @@ public final class ChatRoom {
   }
 
   private final Map<Member, String> nicks = new LinkedHashMap<>(); // join order, for /who
-  private final Map<String, Member> byFoldedNick = new HashMap<>();
+  private final Nicks<Member> taken = new Nicks<>();
   private final int maxLineBytes;
   private int nextGuest = 1;
   private final AtomicInteger online = new AtomicInteger();
@@ -71,9 +70,9 @@ public final class ChatRoom {
     String nick;
     do {
       nick = "guest" + nextGuest++;
-    } while (byFoldedNick.containsKey(Sanitizer.fold(nick)));
+    } while (taken.clash(nick, null) != null); // skips guest1 while someone is guestl
     nicks.put(m, nick);
-    byFoldedNick.put(Sanitizer.fold(nick), m);
+    taken.put(nick, m);
     joined.incrementAndGet();
     online.set(nicks.size());
     log.info("{} joined from {} ({} online)", nick, m.remote(), nicks.size());
@@ -104,7 +103,7 @@ public final class ChatRoom {
     if (nick == null) {
       return;
     }
-    byFoldedNick.remove(Sanitizer.fold(nick));
+    taken.remove(nick, m);
     online.set(nicks.size());
     String notice = "* " + nick + " left" + (why == null ? "" : " (" + why + ")");
     log.info("{} ({} online)", notice.substring(2), nicks.size());
@@ -198,13 +197,24 @@ public final class ChatRoom {
       sendTo(m, "* error: " + problem, slow);
       return;
     }
-    Member holder = byFoldedNick.get(Sanitizer.fold(wanted));
-    if (holder != null && holder != m) {
-      sendTo(m, "* error: the nick " + wanted + " is taken", slow);
+    Member holder = taken.clash(wanted, m);
+    if (holder != null) {
+      String held = nicks.get(holder);
+      sendTo(
+          m,
+          Sanitizer.fold(held).equals(Sanitizer.fold(wanted))
+              ? "* error: the nick " + wanted + " is taken"
+              : "* error: nick '" + wanted + "' looks like '" + held + "', who is online",
+          slow);
       return;
     }
-    byFoldedNick.remove(Sanitizer.fold(from));
-    byFoldedNick.put(Sanitizer.fold(wanted), m);
+    problem = Nicks.mixedScriptProblem(wanted);
+    if (problem != null) {
+      sendTo(m, "* error: " + problem, slow);
+      return;
+    }
+    taken.remove(from, m);
+    taken.put(wanted, m);
     nicks.put(m, wanted);
     log.info("{} is now {}", from, wanted);
     sendTo(m, "* you are now " + wanted, slow);
@@ -219,7 +229,7 @@ public final class ChatRoom {
       sendTo(m, "* error: usage: /msg NICK TEXT", slow);
       return;
     }
-    Member target = byFoldedNick.get(Sanitizer.fold(to));
+    Member target = taken.holder(to); // exact up to case: see Nicks.holder
     if (target == null) {
       sendTo(m, "* error: no such nick: " + to, slow);
       return;
@@ -237,7 +247,7 @@ public final class ChatRoom {
       m.send(encode("* server shutting down"));
     }
     nicks.clear();
-    byFoldedNick.clear();
+    taken.clear();
     online.set(0);
     for (Member m : all) {
       m.close();

@@ -92,6 +92,143 @@ class ChatRoomTest {
   }
 
   @Test
+  void aCyrillicLookAlikeOfAnOnlineNickIsRefusedAndTheReplyNamesIt() {
+    joinAll();
+    room.line(a, "/nick paypal");
+    room.line(b, "/nick p\u0430ypal"); // U+0430 CYRILLIC SMALL LETTER A
+    room.line(c, "/nick \u0440\u0430\u0443\u0440\u04301"); // Cyrillic р а у р а, digit 1
+    assertThat(b.lines)
+        .containsExactly(
+            "* guest1 is now paypal",
+            "* error: nick 'p\u0430ypal' looks like 'paypal', who is online");
+    assertThat(c.lines)
+        .last()
+        .isEqualTo(
+            "* error: nick '\u0440\u0430\u0443\u0440\u04301' looks like 'paypal', who is online");
+    room.line(c, "/who");
+    assertThat(c.lines).last().isEqualTo("* online (3): paypal, guest2, guest3");
+  }
+
+  @Test
+  void aLookAlikeInAnotherCaseIsRefusedToo() {
+    joinAll();
+    room.line(a, "/nick CAR");
+    room.line(b, "/nick \u13df\u13aa\u13a1"); // Cherokee: looks like CAR
+    room.line(a, "/nick BOB");
+    room.line(c, "/nick b\u043eb"); // Cyrillic o: looks like bob, the same nick as BOB
+    room.line(a, "/nick bob");
+    room.line(c, "/nick \u0392\u039f\u0392"); // Greek capitals: look like BOB, i.e. bob
+    assertThat(b.lines)
+        .filteredOn(line -> line.startsWith("* error"))
+        .containsExactly("* error: nick '\u13df\u13aa\u13a1' looks like 'CAR', who is online");
+    assertThat(c.lines)
+        .filteredOn(line -> line.startsWith("* error"))
+        .containsExactly(
+            "* error: nick 'b\u043eb' looks like 'BOB', who is online",
+            "* error: nick '\u0392\u039f\u0392' looks like 'bob', who is online");
+  }
+
+  @Test
+  void caseStillMakesTheSameNick() {
+    joinAll();
+    room.line(a, "/nick Bob");
+    room.line(b, "/nick bob");
+    assertThat(b.lines).last().isEqualTo("* error: the nick bob is taken");
+  }
+
+  @Test
+  void aRefusedNickLeavesTheOldOneInPlace() {
+    joinAll();
+    room.line(a, "/nick alice");
+    room.line(b, "/nick Bob");
+    b.lines.clear();
+    room.line(b, "/nick \u0430lice");
+    assertThat(b.lines)
+        .containsExactly("* error: nick '\u0430lice' looks like 'alice', who is online");
+    room.line(c, "/msg bob still you");
+    assertThat(b.lines).last().isEqualTo("[guest3 -> you] still you");
+    room.line(c, "/who");
+    assertThat(c.lines).last().isEqualTo("* online (3): alice, Bob, guest3");
+  }
+
+  @Test
+  void leavingFreesTheNickAndItsLookAlikes() {
+    joinAll();
+    room.line(a, "/nick paypal");
+    room.leave(a);
+    room.line(b, "/nick \u0440\u0430\u0443\u0440\u04301");
+    assertThat(b.lines).last().isEqualTo("* you are now \u0440\u0430\u0443\u0440\u04301");
+    room.line(b, "/nick guest2");
+    room.line(c, "/nick PayPal");
+    assertThat(c.lines).last().isEqualTo("* you are now PayPal");
+  }
+
+  @Test
+  void msgGoesToTheExactNickNotToALookAlike() {
+    joinAll();
+    room.line(a, "/nick \u0441\u043e\u0441\u043e"); // Cyrillic: looks like coco
+    a.lines.clear();
+    b.lines.clear();
+    room.line(b, "/msg coco hi");
+    assertThat(b.lines).containsExactly("* error: no such nick: coco");
+    assertThat(a.lines).isEmpty();
+  }
+
+  @Test
+  void singleScriptNicksInAnyScriptAndHangulWithLatinAreAccepted() {
+    joinAll();
+    room.line(a, "/nick \ubbfc\uc218"); // 민수
+    room.line(b, "/nick \ubbfc\uc218_kim99"); // Hangul with Latin letters and digits
+    room.line(c, "/nick \u0418\u0432\u0430\u043d"); // Иван
+    room.line(a, "/nick \u039d\u03af\u03ba\u03b7"); // Greek Νίκη
+    room.line(a, "/nick \u305f\u306a\u304b\u592a\u90ce"); // Japanese たなか太郎
+    room.line(a, "/nick alice");
+    room.line(b, "/nick Alicia");
+    assertThat(a.lines)
+        .filteredOn(line -> line.startsWith("* you are now") || line.startsWith("* error"))
+        .containsExactly(
+            "* you are now \ubbfc\uc218",
+            "* you are now \u039d\u03af\u03ba\u03b7",
+            "* you are now \u305f\u306a\u304b\u592a\u90ce",
+            "* you are now alice");
+    assertThat(b.lines)
+        .filteredOn(line -> line.startsWith("* you are now") || line.startsWith("* error"))
+        .containsExactly("* you are now \ubbfc\uc218_kim99", "* you are now Alicia");
+    assertThat(c.lines)
+        .filteredOn(line -> line.startsWith("* you are now") || line.startsWith("* error"))
+        .containsExactly("* you are now \u0418\u0432\u0430\u043d");
+  }
+
+  @Test
+  void aNickMixingLatinWithCyrillicIsRefusedEvenWithNothingToLookLike() {
+    joinAll();
+    room.line(a, "/nick p\u0430ypal");
+    room.line(a, "/nick Ivan_\u0418\u0432\u0430\u043d");
+    assertThat(a.lines)
+        .containsExactly(
+            "* error: nick 'p\u0430ypal' mixes Latin and Cyrillic letters; write it in one script"
+                + " (mixed scripts make look-alikes)",
+            "* error: nick 'Ivan_\u0418\u0432\u0430\u043d' mixes Latin and Cyrillic letters;"
+                + " write it in one script (mixed scripts make look-alikes)");
+    room.line(b, "/nick paypal");
+    assertThat(b.lines).last().isEqualTo("* you are now paypal");
+  }
+
+  @Test
+  void guestNamesNeverLookLikeATakenNick() {
+    room.join(a);
+    room.line(a, "/nick guest\u01a7"); // U+01A7 LATIN CAPITAL LETTER TONE TWO looks like 2
+    assertThat(a.lines).last().isEqualTo("* you are now guest\u01a7");
+    room.join(b);
+    assertThat(b.lines)
+        .containsExactly("* welcome to socklab chat, guest3. 2 online. /help lists the commands.");
+    room.line(b, "/nick guest2");
+    assertThat(b.lines)
+        .last()
+        .isEqualTo("* error: nick 'guest2' looks like 'guest\u01a7', who is online");
+  }
+
+  @Test
   void msgReachesOnlyItsTargetAndWhoListsEveryone() {
     joinAll();
     room.line(a, "/msg GUEST2 psst");
