@@ -15,7 +15,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ./socklab chat-server}: the command line of the chat server, both engines. */
 @Command(
@@ -49,6 +51,8 @@ public final class ChatServerCommand implements Callable<Integer> {
       super(Defaults.CHAT_PORT);
     }
   }
+
+  @Spec CommandSpec spec;
 
   @Mixin ListenOptions listen;
 
@@ -128,7 +132,7 @@ public final class ChatServerCommand implements Callable<Integer> {
           new ChatServer.Config(
               listen.socketAddress(), backlog, maxClients, maxLine, maxPending, transport, trace);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     return ServerRun.untilSignalled(
         "chat-server",

@@ -17,8 +17,10 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./socklab chat-client}: joins a chat server. Reads stdin and the socket at the same time,
@@ -43,6 +45,8 @@ import picocli.CommandLine.Parameters;
           + " 2 usage error."
     })
 public final class ChatClient implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Parameters(
       index = "0",
       arity = "0..1",
@@ -93,19 +97,20 @@ public final class ChatClient implements Callable<Integer> {
   public Integer call() throws IOException {
     SocketCalls calls = new SocketCalls(logging.apply());
     HostPort hp = Endpoints.parse(target, "localhost", Defaults.CHAT_PORT);
-    try (Socket socket =
+    Socket socket =
         Connector.connect(
-            hp, Defaults.CHAT_PORT, Defaults.CHAT_SERVER_COMMAND, connectTimeout, calls)) {
+            hp, Defaults.CHAT_PORT, Defaults.CHAT_SERVER_COMMAND, connectTimeout, calls);
+    try (Conn conn = Conn.of(socket, calls)) { // close(2) when done
       calls.setsockopt(socket, StandardSocketOptions.TCP_NODELAY, true); // each line at once
       if (nick != null) {
         byte[] line = ("/nick " + nick + "\n").getBytes(StandardCharsets.UTF_8);
         calls.write(socket.getOutputStream(), line, 0, line.length);
       }
       // Either end closing is a normal way to leave.
-      Duplex.run(Conn.of(socket, calls), stdin, stdout, calls);
+      Duplex.run(conn, stdin, stdout, calls);
       return Cli.EXIT_OK;
     } catch (IOException e) {
-      stderr.println("chat-client: connection to " + hp + " lost: " + e.getMessage());
+      stderr.println(spec.qualifiedName() + ": connection to " + hp + " lost: " + e.getMessage());
       return Cli.EXIT_FAILURE;
     }
   }

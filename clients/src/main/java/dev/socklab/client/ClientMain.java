@@ -2,6 +2,9 @@ package dev.socklab.client;
 
 import dev.socklab.common.Cli;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Entry point of socklab's clients: {@code ./socklab echo-client ...} runs {@code java -jar
@@ -14,6 +17,8 @@ import picocli.CommandLine.Command;
     description = "socklab's clients; each talks to one of socklab's servers (or to yours).",
     subcommands = {EchoClient.class, ChatClient.class, UdpClient.class, UdsClient.class})
 public final class ClientMain implements Runnable {
+  @Spec CommandSpec spec;
+
   /**
    * @param args a client's name and its arguments, e.g. {@code echo-client localhost:7007}
    */
@@ -23,7 +28,6 @@ public final class ClientMain implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "name a client, e.g. echo-client");
+    throw new ParameterException(spec.commandLine(), "name a client, e.g. echo-client");
   }
 }

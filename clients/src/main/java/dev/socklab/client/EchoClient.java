@@ -22,8 +22,10 @@ import java.util.concurrent.CompletableFuture;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./socklab echo-client}: talks to an echo server (RFC 862), socklab's or yours.
@@ -56,6 +58,8 @@ import picocli.CommandLine.Parameters;
       "Exit codes: 0 all echoed, 1 connection or verification failure, 2 usage error."
     })
 public final class EchoClient implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Parameters(
       index = "0",
       arity = "0..1",
@@ -108,17 +112,17 @@ public final class EchoClient implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    echo.validate(this);
+    echo.validate(spec);
     SocketCalls calls = new SocketCalls(logging.apply());
     HostPort hp = Endpoints.parse(target, "localhost", Defaults.ECHO_PORT);
-    try (Socket socket =
+    Socket socket =
         Connector.connect(
-            hp, Defaults.ECHO_PORT, Defaults.ECHO_SERVER_COMMAND, connectTimeout, calls)) {
+            hp, Defaults.ECHO_PORT, Defaults.ECHO_SERVER_COMMAND, connectTimeout, calls);
+    try (Conn conn = Conn.of(socket, calls)) { // close(2) when done
       calls.setsockopt(socket, StandardSocketOptions.TCP_NODELAY, tcpNoDelay);
-      Conn conn = Conn.of(socket, calls);
       return echo.count == 0
-          ? interactive("echo-client", conn, hp.toString(), calls, stdin, stdout, stderr)
-          : scripted("echo-client", conn, hp.toString(), calls, echo, stdout, stderr);
+          ? interactive(spec.qualifiedName(), conn, hp.toString(), calls, stdin, stdout, stderr)
+          : scripted(spec.qualifiedName(), conn, hp.toString(), calls, echo, stdout, stderr);
     }
   }
 

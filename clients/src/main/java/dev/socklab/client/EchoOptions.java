@@ -3,6 +3,7 @@ package dev.socklab.client;
 import dev.socklab.common.Durations;
 import java.time.Duration;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** The scripted-mode options shared by echo-client and uds-client. */
@@ -38,17 +39,17 @@ final class EchoOptions {
   long seed;
 
   /**
-   * @param command the command, for the usage error
+   * @param command the command, for a usage error that names it
    * @throws CommandLine.ParameterException if --count or --size is out of range
    */
-  void validate(Object command) {
+  void validate(CommandSpec command) {
     if (count < 0) {
       throw new CommandLine.ParameterException(
-          new CommandLine(command), "--count must be 0 (interactive) or more, not " + count);
+          command.commandLine(), "--count must be 0 (interactive) or more, not " + count);
     }
     if (size < 1 || size > 1 << 24) {
       throw new CommandLine.ParameterException(
-          new CommandLine(command), "--size must be 1-16777216 bytes, not " + size);
+          command.commandLine(), "--size must be 1-16777216 bytes, not " + size);
     }
   }
 }

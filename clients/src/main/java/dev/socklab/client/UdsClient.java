@@ -20,8 +20,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./socklab uds-client}: echo-client over a UNIX domain socket. Interactive (stdin out,
@@ -45,6 +47,8 @@ import picocli.CommandLine.Parameters;
       "Exit codes: 0 all echoed, 1 connection or verification failure, 2 usage error."
     })
 public final class UdsClient implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Parameters(
       index = "0",
       arity = "0..1",
@@ -79,10 +83,10 @@ public final class UdsClient implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    echo.validate(this);
+    echo.validate(spec);
     if (abstractName != null && path != null) {
       throw new CommandLine.ParameterException(
-          new CommandLine(this), "give a PATH or --abstract NAME, not both");
+          spec.commandLine(), "give a PATH or --abstract NAME, not both");
     }
     SocketCalls calls = new SocketCalls(logging.apply());
     Path p = path != null ? path : UnixSocketPaths.defaultPath("echo.sock");
@@ -92,8 +96,8 @@ public final class UdsClient implements Callable<Integer> {
             ? AbstractConn.connect(abstractName, calls.trace())
             : Conn.of(connect(p, calls), calls)) {
       return echo.count == 0
-          ? EchoClient.interactive("uds-client", conn, where, calls, stdin, stdout, stderr)
-          : EchoClient.scripted("uds-client", conn, where, calls, echo, stdout, stderr);
+          ? EchoClient.interactive(spec.qualifiedName(), conn, where, calls, stdin, stdout, stderr)
+          : EchoClient.scripted(spec.qualifiedName(), conn, where, calls, echo, stdout, stderr);
     }
   }
 

@@ -142,7 +142,7 @@ class EchoClientIT {
 
   @Test
   void aBadTargetIsAUsageLevelOneLiner() {
-    assertThat(client("localhost:99999")).isEqualTo(1);
+    assertThat(client("localhost:99999")).isEqualTo(2); // a usage error
     assertThat(err.toString()).contains("bad port 99999");
   }
 }

@@ -140,7 +140,7 @@ class UdpClientIT {
               "3");
       assertThat(r.exit()).as(r.stderr()).isZero();
       assertThat(r.stderr())
-          .contains("sending again (1/3)")
+          .contains("socklab udp-client: no reply to datagram 1 within 300 ms, sending again (1/3)")
           .contains("sending again (2/3)")
           .doesNotContain("(3/3)");
       peer.join(5_000);
@@ -153,12 +153,13 @@ class UdpClientIT {
     Proc.Result r =
         client("send", "127.0.0.1:" + port, "x", "--timeout", "200ms", "--retries", "2");
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.stderr().lines().filter(l -> l.contains("no reply from"))).hasSize(1);
+    assertThat(r.stderr().lines().filter(l -> l.startsWith("socklab udp-client: no reply from")))
+        .hasSize(1);
     Proc.Result c = client("send", "127.0.0.1:" + port, "x", "--connect");
     assertThat(c.exit()).isEqualTo(1);
     assertThat(c.stderr().strip())
         .isEqualTo(
-            "udp-client: no UDP server at 127.0.0.1:"
+            "socklab udp-client: no UDP server at 127.0.0.1:"
                 + port
                 + " (ICMP port unreachable) — start one with ./socklab udp-broadcast --port "
                 + port);
@@ -176,6 +177,6 @@ class UdpClientIT {
     Proc.Result ok = client("send", "127.255.255.255:" + port, "hi", "--broadcast");
     // The reply comes from 127.0.0.1, not from the broadcast address it was sent to: reported.
     assertThat(new String(ok.stdout(), UTF_8) + ok.stderr())
-        .contains("ignored a datagram from 127.0.0.1:" + port);
+        .contains("socklab udp-client: ignored a datagram from 127.0.0.1:" + port);
   }
 }

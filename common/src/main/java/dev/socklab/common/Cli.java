@@ -12,7 +12,9 @@ import picocli.CommandLine.IVersionProvider;
  * <ul>
  *   <li>Exit codes: {@value #EXIT_OK} normal, {@value #EXIT_FAILURE} runtime failure, {@value
  *       #EXIT_USAGE} usage error.
- *   <li>A usage error prints one line and a pointer to {@code --help}, not the whole manual.
+ *   <li>A usage error prints one line naming the full command ({@code socklab udp-client send:
+ *       ...}) and a pointer to {@code --help}, not the whole manual: picocli's own parse errors,
+ *       and a {@link UsageError} a command throws after parsing.
  *   <li>A {@link UserError} prints one line, {@code socklab echo-server: port 7007 is in use...},
  *       no stack trace. Anything else is a bug: logged with its stack trace.
  * </ul>
@@ -65,12 +67,13 @@ public final class Cli {
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setParameterExceptionHandler(
         (ex, args) -> {
-          CommandLine bad = ex.getCommandLine();
-          PrintWriter err = bad.getErr();
-          String name = bad.getCommandSpec().qualifiedName();
-          err.println(name + ": " + ex.getMessage());
-          if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
-            err.println("Try '" + name + " --help' for more information.");
+          PrintWriter err = ex.getCommandLine().getErr();
+          if (!usage(ex.getCommandLine(), ex.getMessage(), ex)) {
+            err.println(
+                "Try '"
+                    + ex.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help'"
+                    + " for more information.");
           }
           err.flush();
           return EXIT_USAGE;
@@ -78,6 +81,12 @@ public final class Cli {
     cl.setExecutionExceptionHandler(
         (ex, bad, parseResult) -> {
           String name = bad.getCommandSpec().qualifiedName();
+          if (ex instanceof UsageError) {
+            usage(bad, ex.getMessage(), null);
+            bad.getErr().println("Try '" + name + " --help' for more information.");
+            bad.getErr().flush();
+            return EXIT_USAGE;
+          }
           if (ex instanceof UserError) {
             bad.getErr().println(name + ": " + ex.getMessage());
             bad.getErr().flush();
@@ -88,6 +97,13 @@ public final class Cli {
           return EXIT_FAILURE;
         });
     return cl;
+  }
+
+  // "socklab echo-server: MESSAGE"; true if picocli printed suggestions (a mistyped option).
+  private static boolean usage(CommandLine bad, String message, CommandLine.ParameterException ex) {
+    PrintWriter err = bad.getErr();
+    err.println(bad.getCommandSpec().qualifiedName() + ": " + message);
+    return ex != null && CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
   }
 
   /** {@code --version}: socklab's version (from the jar manifest) and the running JVM. */

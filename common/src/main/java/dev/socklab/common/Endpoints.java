@@ -31,7 +31,7 @@ public final class Endpoints {
    * @param defaultHost host to use when only a port is given
    * @param defaultPort port to use when only a host is given
    * @return the parsed host and port
-   * @throws UserError if the port is not a number in 1-65535 or the text is malformed
+   * @throws UsageError if the port is not a number in 1-65535 or the text is malformed
    */
   public static HostPort parse(String text, String defaultHost, int defaultPort) {
     String host = defaultHost;
@@ -40,14 +40,14 @@ public final class Endpoints {
     if (t.startsWith("[")) {
       int close = t.indexOf(']');
       if (close < 0) {
-        throw new UserError("bad address '" + text + "': missing ']' after the IPv6 address");
+        throw new UsageError("bad address '" + text + "': missing ']' after the IPv6 address");
       }
       host = t.substring(1, close);
       String rest = t.substring(close + 1);
       if (rest.startsWith(":")) {
         port = rest.substring(1);
       } else if (!rest.isEmpty()) {
-        throw new UserError("bad address '" + text + "': expected [IPV6]:PORT");
+        throw new UsageError("bad address '" + text + "': expected [IPV6]:PORT");
       }
     } else if (t.chars().allMatch(Character::isDigit) && !t.isEmpty()) {
       port = t;
@@ -68,11 +68,11 @@ public final class Endpoints {
       try {
         p = Integer.parseInt(port);
       } catch (NumberFormatException e) {
-        throw new UserError("bad port '" + port + "' in '" + text + "': use a number 1-65535");
+        throw new UsageError("bad port '" + port + "' in '" + text + "': use a number 1-65535");
       }
     }
     if (p < 1 || p > 65535) {
-      throw new UserError("bad port " + p + " in '" + text + "': use a number 1-65535");
+      throw new UsageError("bad port " + p + " in '" + text + "': use a number 1-65535");
     }
     return new HostPort(host, p);
   }

@@ -39,11 +39,12 @@ public final class ListenOptions {
    *
    * @return the wildcard address (all interfaces) when {@code --bind} is not given, otherwise the
    *     resolved {@code --bind} address, with the chosen port
-   * @throws UserError if {@code --bind} cannot be resolved or the port is outside 0-65535
+   * @throws UsageError if the port is outside 0-65535
+   * @throws UserError if {@code --bind} cannot be resolved
    */
   public InetSocketAddress socketAddress() {
     if (port < 0 || port > 65535) {
-      throw new UserError("port " + port + " is out of range: use 0-65535 (0 = any free port)");
+      throw new UsageError("--port must be 0-65535 (0 = any free port), not " + port);
     }
     if (bind == null || bind.isBlank()) {
       return new InetSocketAddress(port); // INADDR_ANY / in6addr_any
@@ -54,13 +55,6 @@ public final class ListenOptions {
       throw new UserError(
           "cannot resolve --bind address '" + bind + "': use an IP address such as 127.0.0.1", e);
     }
-  }
-
-  /**
-   * @return the port as given (or defaulted), before binding; 0 means ephemeral
-   */
-  public int port() {
-    return port;
   }
 
   static String stripBrackets(String host) {

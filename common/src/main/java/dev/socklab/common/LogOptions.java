@@ -36,11 +36,4 @@ public final class LogOptions {
     ((Logger) LoggerFactory.getLogger(Trace.LOGGER)).setLevel(trace ? Level.INFO : Level.OFF);
     return trace ? Trace.enabled() : Trace.disabled();
   }
-
-  /**
-   * @return true when {@code --quiet} was given
-   */
-  public boolean quiet() {
-    return quiet;
-  }
 }

@@ -37,8 +37,10 @@ public final class NetErrors {
     ECONNRESET("connection reset"),
     /** write(2) after the peer's RST; in C also SIGPIPE unless ignored. */
     EPIPE("broken pipe"),
-    /** connect(2) or a read timed out. */
+    /** connect(2) timed out: no answer to the SYN. */
     ETIMEDOUT("timed out"),
+    /** read(2)/recvfrom(2) waited SO_RCVTIMEO and nothing came (also EWOULDBLOCK). */
+    EAGAIN("resource temporarily unavailable"),
     /** connect(2)/sendto(2): no route to the host. */
     EHOSTUNREACH("no route to host"),
     /** connect(2)/sendto(2): no route to the network. */
@@ -71,7 +73,9 @@ public final class NetErrors {
         return Errno.ENOENT;
       }
       if (t instanceof SocketTimeoutException) {
-        return Errno.ETIMEDOUT;
+        // Java throws it for an expired SO_RCVTIMEO ("Read timed out"), where C has EAGAIN, and
+        // for a connect that waited too long ("Connect timed out"), where C has ETIMEDOUT.
+        return lower(t).contains("connect") ? Errno.ETIMEDOUT : Errno.EAGAIN;
       }
       if (t instanceof java.net.PortUnreachableException) {
         return Errno.ECONNREFUSED; // ICMP port unreachable on a connected UDP socket

@@ -562,6 +562,153 @@ public final class SocketCalls {
     }
   }
 
+  // The UDP clients use java.net.DatagramSocket: it has SO_RCVTIMEO, which channels lack.
+
+  /**
+   * socket(AF_INET6, SOCK_DGRAM) (dual stack, see {@link #inetFamily()}), not bound: like C, the
+   * first sendto(2) binds it to an ephemeral port, or {@link #bind(java.net.DatagramSocket,
+   * InetSocketAddress)} names one.
+   *
+   * @return the unbound socket
+   * @throws IOException if the socket cannot be created
+   */
+  public java.net.DatagramSocket udpSocket() throws IOException {
+    String call = "socket(" + inetFamily() + ", SOCK_DGRAM)";
+    try {
+      java.net.DatagramSocket s = new java.net.DatagramSocket(null);
+      trace.call(call);
+      return s;
+    } catch (IOException e) {
+      throw failed(call, e);
+    }
+  }
+
+  /**
+   * setsockopt(2) on a datagram socket.
+   *
+   * @param s the socket
+   * @param option e.g. {@code StandardSocketOptions.SO_BROADCAST}
+   * @param value the value
+   * @param <T> the option's type
+   * @throws IOException if the kernel refuses the option
+   */
+  public <T> void setsockopt(java.net.DatagramSocket s, SocketOption<T> option, T value)
+      throws IOException {
+    String call = setsockoptCall(option, value);
+    try {
+      s.setOption(option, value);
+      trace.call(call);
+    } catch (IOException e) {
+      throw failed(call, e);
+    }
+  }
+
+  /**
+   * setsockopt(SO_RCVTIMEO) on a datagram socket: a recvfrom() that waits longer throws {@link
+   * java.net.SocketTimeoutException} (C's EAGAIN).
+   *
+   * @param s the socket
+   * @param timeout longest wait per receive, 1 ms to about 24 days; {@link Duration#ZERO} = forever
+   * @throws IOException if the socket is closed
+   */
+  public void setReadTimeout(java.net.DatagramSocket s, Duration timeout) throws IOException {
+    int ms = timeout.isZero() ? 0 : (int) Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE);
+    String call = "setsockopt(SO_RCVTIMEO, " + ms + " ms)";
+    try {
+      s.setSoTimeout(ms);
+      trace.call(call);
+    } catch (IOException e) {
+      throw failed(call, e);
+    }
+  }
+
+  /**
+   * bind(2) of a datagram socket.
+   *
+   * @param s a socket from {@link #udpSocket()}
+   * @param address where to receive; the wildcard receives broadcasts too
+   * @throws UserError EADDRINUSE, EACCES (port below 1024)..., explained in one line; the socket is
+   *     closed
+   */
+  public void bind(java.net.DatagramSocket s, InetSocketAddress address) {
+    try {
+      s.bind(address);
+    } catch (IOException e) {
+      closeQuietly(s);
+      failed("bind(" + Endpoints.format(address) + ")", e);
+      throw NetErrors.bindFailed(e, address);
+    }
+    trace.call("bind(" + Endpoints.format(s.getLocalSocketAddress()) + ")");
+  }
+
+  /**
+   * connect(2) of a UDP socket: no packet is sent; the kernel fixes the peer, drops datagrams from
+   * anyone else, and reports an ICMP port unreachable as ECONNREFUSED on the next receive.
+   *
+   * @param s the socket
+   * @param peer the only peer from now on
+   * @throws IOException if the address cannot be used
+   */
+  public void connect(java.net.DatagramSocket s, InetSocketAddress peer) throws IOException {
+    String call = "connect(" + Endpoints.format(peer) + ")";
+    try {
+      s.connect(peer);
+      trace.call(call);
+    } catch (IOException e) {
+      throw failed(call, e);
+    }
+  }
+
+  /**
+   * sendto(2) on a datagram socket: one datagram, all or nothing.
+   *
+   * @param s the socket
+   * @param buf the payload, from index 0
+   * @param n its length, 0 to 65,507 bytes
+   * @param to the receiver
+   * @throws IOException EACCES (a broadcast address without SO_BROADCAST), EMSGSIZE
+   */
+  public void sendto(java.net.DatagramSocket s, byte[] buf, int n, SocketAddress to)
+      throws IOException {
+    String call = "sendto(" + Endpoints.format(to) + ", " + n + " bytes)";
+    try {
+      s.send(new java.net.DatagramPacket(buf, n, to));
+      trace.call(call);
+    } catch (IOException e) {
+      throw failed(call, e);
+    }
+  }
+
+  /**
+   * recvfrom(2) on a datagram socket: one whole datagram and who sent it. A datagram longer than
+   * the packet's buffer is cut off.
+   *
+   * @param s the socket
+   * @param into the packet to fill; its length is set to the datagram's
+   * @return the sender's address
+   * @throws IOException {@link java.net.SocketTimeoutException} after SO_RCVTIMEO (EAGAIN), {@link
+   *     java.net.PortUnreachableException} on a connected socket (ECONNREFUSED)
+   */
+  public SocketAddress recvfrom(java.net.DatagramSocket s, java.net.DatagramPacket into)
+      throws IOException {
+    try {
+      s.receive(into);
+    } catch (IOException e) {
+      throw failed("recvfrom()", e);
+    }
+    int n = into.getLength();
+    SocketAddress from = into.getSocketAddress();
+    if (trace.on()) {
+      trace.call(
+          "recvfrom() -> "
+              + n
+              + " bytes from "
+              + Endpoints.format(from)
+              + (n == 0 ? "" : "  " + Trace.dump(into.getData(), into.getOffset(), n)));
+    }
+    return from;
+  }
+
   // ---- shutdown(2), close(2) ----------------------------------------------------------------
 
   /**
@@ -639,7 +786,9 @@ public final class SocketCalls {
         ? s.isClosed()
         : c instanceof ServerSocket ss
             ? ss.isClosed()
-            : c instanceof java.nio.channels.Channel ch ? !ch.isOpen() : false;
+            : c instanceof java.net.DatagramSocket ds
+                ? ds.isClosed()
+                : c instanceof java.nio.channels.Channel ch ? !ch.isOpen() : false;
   }
 
   private static void closeQuietly(Closeable c) {

@@ -14,7 +14,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code ./socklab echo-server}: the command line of {@link EchoServer}. */
 @Command(
@@ -53,6 +57,8 @@ public final class EchoServerCommand implements Callable<Integer> {
       super(DEFAULT_PORT);
     }
   }
+
+  @Spec CommandSpec spec;
 
   @Mixin ListenOptions listen;
 
@@ -149,8 +155,7 @@ public final class EchoServerCommand implements Callable<Integer> {
               bufferSize,
               trace);
     } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), e.getMessage());
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     return ServerRun.untilSignalled(
         "echo-server",
@@ -179,7 +184,12 @@ public final class EchoServerCommand implements Callable<Integer> {
   static final class ThreadModelConverter implements ITypeConverter<ThreadModel> {
     @Override
     public ThreadModel convert(String value) {
-      return ThreadModel.parse(value);
+      try {
+        return ThreadModel.parse(value);
+      } catch (IllegalArgumentException e) {
+        // picocli prints a TypeConversionException's message as it is, with no class name.
+        throw new TypeConversionException(e.getMessage());
+      }
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.socklab.udp;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.socklab.common.Trace;
 import dev.socklab.common.testing.TraceRecorder;
@@ -9,6 +10,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,10 @@ class UdpServerTraceIT {
         s.receive(got);
         assertThat(got.getLength()).isEqualTo(5);
       }
+      // The reply can reach us before the server's thread has written its sendto line.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> trace.lines().stream().anyMatch(l -> l.startsWith("sendto(")));
       server.stop();
 
       String peer = "127.0.0.1:" + clientPort;

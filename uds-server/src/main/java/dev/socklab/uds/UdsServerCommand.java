@@ -15,7 +15,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ./socklab uds-server}: AF_UNIX stream echo with safe paths and peer credentials. */
 @Command(
@@ -44,6 +46,8 @@ import picocli.CommandLine.Option;
           + " Exit codes: 0 normal, 1 runtime failure, 2 usage error."
     })
 public final class UdsServerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(
       names = "--path",
       paramLabel = "PATH",
@@ -113,7 +117,7 @@ public final class UdsServerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (abstractName != null && (path != null || mode != null)) {
       throw new CommandLine.ParameterException(
-          new CommandLine(this),
+          spec.commandLine(),
           "--abstract names a socket without a file: it cannot be combined with "
               + (path != null ? "--path" : "--mode (there are no permissions to set)"));
     }
@@ -125,7 +129,7 @@ public final class UdsServerCommand implements Callable<Integer> {
     }
     if (bits < 0 || bits > 0777) {
       throw new CommandLine.ParameterException(
-          new CommandLine(this),
+          spec.commandLine(),
           "--mode must be octal permission bits such as 600 or 660, not '" + mode + "'");
     }
     Trace trace = logging.apply();
