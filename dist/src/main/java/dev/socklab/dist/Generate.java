@@ -10,10 +10,9 @@ import picocli.AutoComplete;
 import picocli.CommandLine;
 
 /**
- * Writes what the build generates from {@link SocklabCommand}'s model, in the layout of a {@code
- * share} directory: {@code DIR/man/man1/socklab*.1} and {@code
- * DIR/bash-completion/completions/socklab}. The build runs it in {@code process-classes}
- * (exec-maven-plugin, in Maven's JVM: well under a second).
+ * Writes what the build generates from {@link SocklabCommand}'s model, in the release's layout:
+ * {@code DIR/man/man1/socklab*.1} and {@code DIR/bash-completion/completions/socklab}. The build
+ * runs it in {@code process-classes} (exec-maven-plugin, in Maven's JVM: well under a second).
  */
 public final class Generate {
   private Generate() {}

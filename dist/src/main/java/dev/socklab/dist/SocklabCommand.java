@@ -17,10 +17,10 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The {@code socklab} command as one picocli model: every server and client under the name the
- * launcher gives it, and the launcher's own commands (help, man, completion, test, build). The man
- * pages and the shell completion are generated from this model, so they say what {@code --help}
- * says. The launcher's command table ({@code socklab}, {@code commands()}) must list the same
- * names; {@code LauncherTableTest} checks that.
+ * launcher gives it, and the launcher's own commands (help, man, completion, test, build, dist).
+ * The man pages and the shell completion are generated from this model, so they say what {@code
+ * --help} says. The launcher's command table ({@code socklab}, {@code commands()}) must list the
+ * same names; {@code LauncherTableTest} checks that.
  *
  * <p>Nothing runs this model: {@code ./socklab} starts each server's or client's own main class.
  */
@@ -43,11 +43,12 @@ import picocli.CommandLine.Parameters;
       "Examples:  socklab echo-server        then, in another terminal:  nc localhost 7007",
       "           socklab echo-server --port 0 --trace",
       "           socklab echo-client localhost:7007 --count 1000 --size 512",
-      "           socklab man echo-server",
+      "           man socklab-echo-server     (in the release: MANPATH=DIR/share/man)",
       "Environment: JAVA_HOME picks the JDK (socklab looks for one >= 21: JAVA_HOME, java on"
           + " PATH, then /usr/lib/jvm); SOCKLAB_JAVA_OPTS adds JVM options.",
-      "Completion: source <(socklab completion bash) in ~/.bashrc; zsh: source <(socklab"
-          + " completion zsh)."
+      "Completion: source <(socklab completion bash) in ~/.bashrc, or in the release copy"
+          + " share/bash-completion/completions/socklab to"
+          + " ~/.local/share/bash-completion/completions/. zsh: source <(socklab completion zsh)."
     })
 public final class SocklabCommand implements Runnable {
   /** The servers, by the name the launcher runs them under. */
@@ -61,7 +62,7 @@ public final class SocklabCommand implements Runnable {
 
   /** The launcher's own commands, which have no Java main (see the {@code socklab} script). */
   private static final List<Class<?>> LAUNCHER_COMMANDS =
-      List.of(Help.class, Man.class, Completion.class, Test.class, Build.class);
+      List.of(Help.class, Man.class, Completion.class, Test.class, Build.class, Dist.class);
 
   private static Map<String, Class<?>> servers() {
     Map<String, Class<?>> m = new LinkedHashMap<>();
@@ -164,6 +165,14 @@ public final class SocklabCommand implements Runnable {
           "Build now (a clone only); otherwise the first command that needs a build builds."
               + " Two commands started at once build once: the second waits for the first.")
   static final class Build extends LauncherOnly {}
+
+  /** {@code socklab dist}: the release tarball. */
+  @Command(
+      name = "dist",
+      description =
+          "Build the release (a clone only): dist/target/socklab-VERSION.tar.gz with bin/socklab,"
+              + " lib/, man pages and completion. It needs a Java >= 21 and nothing else.")
+  static final class Dist extends LauncherOnly {}
 
   /** A command the launcher runs itself: in this model only for its help, page and completion. */
   abstract static class LauncherOnly implements Runnable {
