@@ -226,8 +226,10 @@ final class AbstractConn implements Conn {
   @Override
   public void shutdownOutput() throws IOException {
     ChannelFuture f = channel.shutdownOutput().awaitUninterruptibly(); // shutdown(SHUT_WR)
-    trace.call("shutdown(SHUT_WR)");
-    if (!f.isSuccess()) {
+    if (f.isSuccess()) {
+      trace.call("shutdown(SHUT_WR)");
+    } else {
+      trace.failed("shutdown(SHUT_WR)", f.cause());
       throw new IOException(f.cause());
     }
   }

@@ -103,11 +103,7 @@ interface Conn extends Closeable {
                 timer.schedule(
                     () -> {
                       fired.set(true);
-                      try {
-                        ch.close();
-                      } catch (IOException e) {
-                        // closing to end a read that waited too long
-                      }
+                      calls.close(ch); // the only way to end a channel read that waits too long
                     },
                     timeout.toMillis(),
                     TimeUnit.MILLISECONDS);

@@ -44,7 +44,7 @@ final class UdpSendRecv {
    * @param peer {@code to} as the user wrote it, for messages
    * @param timeout how long to wait for a reply to each transmission (at least 1 ms)
    * @param retries how many times to send a request again after a timeout (0 or more)
-   * @param trace logs sendto and recvfrom under {@code --trace}
+   * @param calls makes and traces sendto, setsockopt and recvfrom
    * @param report takes one line for each datagram ignored and each retransmission
    */
   UdpSendRecv(

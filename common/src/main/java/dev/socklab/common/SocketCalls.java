@@ -41,9 +41,6 @@ import java.time.Duration;
  * tell connections apart ({@link #forConnection(String)}).
  */
 public final class SocketCalls {
-  /** Calls that trace nothing: for code paths that never trace (tests, probes). */
-  public static final SocketCalls UNTRACED = new SocketCalls(Trace.disabled());
-
   /** {@code how} of shutdown(2). */
   public enum How {
     /** No more reads: a blocked read() returns EOF. */
@@ -87,14 +84,7 @@ public final class SocketCalls {
    * @throws IOException if the socket cannot be created (EMFILE: out of file descriptors)
    */
   public ServerSocket serverSocket() throws IOException {
-    String call = "socket(" + inetFamily() + ", SOCK_STREAM)";
-    try {
-      ServerSocket s = new ServerSocket();
-      trace.call(call);
-      return s;
-    } catch (IOException e) {
-      throw failed(call, e);
-    }
+    return traced("socket(" + inetFamily() + ", SOCK_STREAM)", () -> new ServerSocket());
   }
 
   /**
@@ -104,14 +94,7 @@ public final class SocketCalls {
    * @throws IOException if the socket cannot be created
    */
   public ServerSocketChannel serverSocketChannel() throws IOException {
-    String call = "socket(" + inetFamily() + ", SOCK_STREAM)";
-    try {
-      ServerSocketChannel ch = ServerSocketChannel.open();
-      trace.call(call);
-      return ch;
-    } catch (IOException e) {
-      throw failed(call, e);
-    }
+    return traced("socket(" + inetFamily() + ", SOCK_STREAM)", () -> ServerSocketChannel.open());
   }
 
   /**
@@ -121,14 +104,8 @@ public final class SocketCalls {
    * @throws IOException if the socket cannot be created
    */
   public DatagramChannel datagramSocket() throws IOException {
-    String call = "socket(AF_INET, SOCK_DGRAM)";
-    try {
-      DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
-      trace.call(call);
-      return ch;
-    } catch (IOException e) {
-      throw failed(call, e);
-    }
+    return traced(
+        "socket(AF_INET, SOCK_DGRAM)", () -> DatagramChannel.open(StandardProtocolFamily.INET));
   }
 
   /**
@@ -138,14 +115,8 @@ public final class SocketCalls {
    * @throws IOException if the socket cannot be created
    */
   public SocketChannel unixSocket() throws IOException {
-    String call = "socket(AF_UNIX, SOCK_STREAM)";
-    try {
-      SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-      trace.call(call);
-      return ch;
-    } catch (IOException e) {
-      throw failed(call, e);
-    }
+    return traced(
+        "socket(AF_UNIX, SOCK_STREAM)", () -> SocketChannel.open(StandardProtocolFamily.UNIX));
   }
 
   /**
@@ -180,13 +151,7 @@ public final class SocketCalls {
    * @throws IOException ECONNREFUSED (a socket file with no server), ENOENT, EACCES
    */
   public void connect(SocketChannel ch, java.net.UnixDomainSocketAddress path) throws IOException {
-    String call = "connect(" + path.getPath() + ")";
-    try {
-      ch.connect(path);
-      trace.call(call);
-    } catch (IOException e) {
-      throw failed(call, e);
-    }
+    run("connect(" + path.getPath() + ")", () -> ch.connect(path));
   }
 
   // ---- setsockopt(2) ------------------------------------------------------------------------
@@ -201,13 +166,7 @@ public final class SocketCalls {
    * @throws IOException if the kernel refuses the option
    */
   public <T> void setsockopt(ServerSocket s, SocketOption<T> option, T value) throws IOException {
-    String call = setsockoptCall(option, value);
-    try {
-      s.setOption(option, value);
-      trace.call(call);
-    } catch (IOException e) {
-      throw failed(call, e);
-    }
+    run(setsockoptCall(option, value), () -> s.setOption(option, value));
   }
 
   /**
@@ -220,13 +179,7 @@ public final class SocketCalls {
    * @throws IOException if the kernel refuses the option
    */
   public <T> void setsockopt(Socket s, SocketOption<T> option, T value) throws IOException {
-    String call = setsockoptCall(option, value);
-    try {
-      s.setOption(option, value);
-      trace.call(call);
-    } catch (IOException e) {
-      throw failed(call, e);
-    }
+    run(setsockoptCall(option, value), () -> s.setOption(option, value));
   }
 
   /**
@@ -240,13 +193,7 @@ public final class SocketCalls {
    */
   public <T> void setsockopt(NetworkChannel ch, SocketOption<T> option, T value)
       throws IOException {
-    String call = setsockoptCall(option, value);
-    try {
-      ch.setOption(option, value);
-      trace.call(call);
-    } catch (IOException e) {
-      throw failed(call, e);
-    }
+    run(setsockoptCall(option, value), () -> ch.setOption(option, value));
   }
 
   /**
@@ -259,13 +206,7 @@ public final class SocketCalls {
    */
   public void setReadTimeout(Socket s, Duration timeout) throws IOException {
     int ms = timeout.isZero() ? 0 : (int) Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE);
-    String call = "setsockopt(SO_RCVTIMEO, " + ms + " ms)";
-    try {
-      s.setSoTimeout(ms);
-      trace.call(call);
-    } catch (IOException e) {
-      throw failed(call, e);
-    }
+    run("setsockopt(SO_RCVTIMEO, " + ms + " ms)", () -> s.setSoTimeout(ms));
   }
 
   private static String setsockoptCall(SocketOption<?> option, Object value) {
@@ -385,13 +326,7 @@ public final class SocketCalls {
    * @throws IOException if the channel is closed
    */
   public void setNonBlocking(SelectableChannel ch) throws IOException {
-    String call = "fcntl(F_SETFL, O_NONBLOCK)";
-    try {
-      ch.configureBlocking(false);
-      trace.call(call);
-    } catch (IOException e) {
-      throw failed(call, e);
-    }
+    run("fcntl(F_SETFL, O_NONBLOCK)", () -> ch.configureBlocking(false));
   }
 
   /**
@@ -553,13 +488,7 @@ public final class SocketCalls {
    */
   public void sendto(DatagramChannel ch, ByteBuffer datagram, SocketAddress to) throws IOException {
     int n = datagram.remaining();
-    String call = "sendto(" + Endpoints.format(to) + ", " + n + " bytes)";
-    try {
-      ch.send(datagram, to);
-      trace.call(call);
-    } catch (IOException e) {
-      throw failed(call, e);
-    }
+    run("sendto(" + Endpoints.format(to) + ", " + n + " bytes)", () -> ch.send(datagram, to));
   }
 
   // The UDP clients use java.net.DatagramSocket: it has SO_RCVTIMEO, which channels lack.
@@ -573,14 +502,8 @@ public final class SocketCalls {
    * @throws IOException if the socket cannot be created
    */
   public java.net.DatagramSocket udpSocket() throws IOException {
-    String call = "socket(" + inetFamily() + ", SOCK_DGRAM)";
-    try {
-      java.net.DatagramSocket s = new java.net.DatagramSocket(null);
-      trace.call(call);
-      return s;
-    } catch (IOException e) {
-      throw failed(call, e);
-    }
+    return traced(
+        "socket(" + inetFamily() + ", SOCK_DGRAM)", () -> new java.net.DatagramSocket(null));
   }
 
   /**
@@ -594,13 +517,7 @@ public final class SocketCalls {
    */
   public <T> void setsockopt(java.net.DatagramSocket s, SocketOption<T> option, T value)
       throws IOException {
-    String call = setsockoptCall(option, value);
-    try {
-      s.setOption(option, value);
-      trace.call(call);
-    } catch (IOException e) {
-      throw failed(call, e);
-    }
+    run(setsockoptCall(option, value), () -> s.setOption(option, value));
   }
 
   /**
@@ -613,13 +530,7 @@ public final class SocketCalls {
    */
   public void setReadTimeout(java.net.DatagramSocket s, Duration timeout) throws IOException {
     int ms = timeout.isZero() ? 0 : (int) Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE);
-    String call = "setsockopt(SO_RCVTIMEO, " + ms + " ms)";
-    try {
-      s.setSoTimeout(ms);
-      trace.call(call);
-    } catch (IOException e) {
-      throw failed(call, e);
-    }
+    run("setsockopt(SO_RCVTIMEO, " + ms + " ms)", () -> s.setSoTimeout(ms));
   }
 
   /**
@@ -650,13 +561,7 @@ public final class SocketCalls {
    * @throws IOException if the address cannot be used
    */
   public void connect(java.net.DatagramSocket s, InetSocketAddress peer) throws IOException {
-    String call = "connect(" + Endpoints.format(peer) + ")";
-    try {
-      s.connect(peer);
-      trace.call(call);
-    } catch (IOException e) {
-      throw failed(call, e);
-    }
+    run("connect(" + Endpoints.format(peer) + ")", () -> s.connect(peer));
   }
 
   /**
@@ -670,13 +575,9 @@ public final class SocketCalls {
    */
   public void sendto(java.net.DatagramSocket s, byte[] buf, int n, SocketAddress to)
       throws IOException {
-    String call = "sendto(" + Endpoints.format(to) + ", " + n + " bytes)";
-    try {
-      s.send(new java.net.DatagramPacket(buf, n, to));
-      trace.call(call);
-    } catch (IOException e) {
-      throw failed(call, e);
-    }
+    run(
+        "sendto(" + Endpoints.format(to) + ", " + n + " bytes)",
+        () -> s.send(new java.net.DatagramPacket(buf, n, to)));
   }
 
   /**
@@ -719,17 +620,15 @@ public final class SocketCalls {
    * @throws IOException if the socket is already closed
    */
   public void shutdown(Socket s, How how) throws IOException {
-    String call = "shutdown(" + how + ")";
-    try {
-      if (how == How.SHUT_WR) {
-        s.shutdownOutput();
-      } else {
-        s.shutdownInput();
-      }
-      trace.call(call);
-    } catch (IOException e) {
-      throw failed(call, e);
-    }
+    run(
+        "shutdown(" + how + ")",
+        () -> {
+          if (how == How.SHUT_WR) {
+            s.shutdownOutput();
+          } else {
+            s.shutdownInput();
+          }
+        });
   }
 
   /**
@@ -740,17 +639,15 @@ public final class SocketCalls {
    * @throws IOException if the channel is closed
    */
   public void shutdown(SocketChannel ch, How how) throws IOException {
-    String call = "shutdown(" + how + ")";
-    try {
-      if (how == How.SHUT_WR) {
-        ch.shutdownOutput();
-      } else {
-        ch.shutdownInput();
-      }
-      trace.call(call);
-    } catch (IOException e) {
-      throw failed(call, e);
-    }
+    run(
+        "shutdown(" + how + ")",
+        () -> {
+          if (how == How.SHUT_WR) {
+            ch.shutdownOutput();
+          } else {
+            ch.shutdownInput();
+          }
+        });
   }
 
   /**
@@ -797,6 +694,39 @@ public final class SocketCalls {
     } catch (IOException e) {
       // close() reports what earlier writes could not deliver; the descriptor is gone either way
     }
+  }
+
+  /** A Java call that makes one system call and returns its result. */
+  @FunctionalInterface
+  private interface Call<T> {
+    T make() throws IOException;
+  }
+
+  /** A Java call that makes one system call. */
+  @FunctionalInterface
+  private interface Run {
+    void make() throws IOException;
+  }
+
+  // The shape of every wrapper: make the call, then trace it; on failure trace the errno, rethrow.
+  private <T> T traced(String call, Call<T> c) throws IOException {
+    T result;
+    try {
+      result = c.make();
+    } catch (IOException e) {
+      throw failed(call, e);
+    }
+    trace.call(call);
+    return result;
+  }
+
+  private void run(String call, Run r) throws IOException {
+    traced(
+        call,
+        () -> {
+          r.make();
+          return null;
+        });
   }
 
   // Traces "call -> -1 ERRNO (message)" and returns the exception to rethrow.

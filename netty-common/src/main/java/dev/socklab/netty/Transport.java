@@ -139,7 +139,8 @@ public enum Transport {
    * The address of {@code NAME} in Linux's abstract socket namespace ({@code man 7 unix}): {@code
    * sun_path} starts with a NUL byte and the name is the bytes after it, with no file anywhere.
    *
-   * @param name the name, 1 to {@link UnixSocketPaths#MAX_PATH_BYTES} bytes of UTF-8
+   * @param name the name, 1 to {@link dev.socklab.common.UnixSocketPaths#MAX_PATH_BYTES} bytes of
+   *     UTF-8
    * @return Netty's {@code DomainSocketAddress} whose path is NUL followed by the name
    * @throws UserError on NIO, whose {@code UnixDomainSocketAddress} cannot hold a NUL byte
    */

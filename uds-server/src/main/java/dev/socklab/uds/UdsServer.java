@@ -161,8 +161,10 @@ public final class UdsServer implements AutoCloseable {
    * @param clients clients accepted and served (refused ones not counted)
    * @param refused connections closed for their uid
    * @param bytes bytes echoed
+   * @param fileRemoved whether stop() removed the socket file (false for an abstract name, or when
+   *     the path no longer holds the socket this server made)
    */
-  public record Stats(long clients, long refused, long bytes) {}
+  public record Stats(long clients, long refused, long bytes, boolean fileRemoved) {}
 
   private final Config config;
   private final Transport transport;
@@ -451,16 +453,18 @@ public final class UdsServer implements AutoCloseable {
     if (tcpListener != null) {
       tcpListener.close().syncUninterruptibly();
     }
-    removeSocketFile();
+    boolean removed = removeSocketFile();
     children.close().awaitUninterruptibly(grace.toMillis());
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    finalStats = new Stats(connections.get() - refused.get(), refused.get(), echo.bytes.sum());
+    finalStats =
+        new Stats(connections.get() - refused.get(), refused.get(), echo.bytes.sum(), removed);
     return finalStats;
   }
 
-  private void removeSocketFile() {
+  // unlink(2) of our socket file, only if the path still holds the inode we made.
+  private boolean removeSocketFile() {
     if (config.abstractName() != null) {
-      return;
+      return false;
     }
     Path path = config.path().toAbsolutePath();
     try {
@@ -473,10 +477,13 @@ public final class UdsServer implements AutoCloseable {
       if (key != null && key.equals(socketFileKey)) {
         Files.delete(path); // unlink(2): the path is free for the next server
         config.trace().call("unlink(" + path + ")");
+        return true;
       }
+      log.warn("{} is no longer the socket this server made: left in place", path);
     } catch (IOException e) {
       log.warn("could not remove {}: {}", path, e.getMessage());
     }
+    return false;
   }
 
   @Override

@@ -152,7 +152,6 @@ public final class UdsServerCommand implements Callable<Integer> {
         abstractName != null
             ? "AF_UNIX stream, abstract namespace"
             : String.format("AF_UNIX stream, mode %04o", bits);
-    String released = abstractName != null ? "name released" : where + " removed";
     return ServerRun.untilSignalled(
         "uds-server",
         () -> {
@@ -170,7 +169,12 @@ public final class UdsServerCommand implements Callable<Integer> {
                 UdsServer.Stats s = server.stop(grace);
                 return String.format(
                     "%d clients served, %d refused by uid, %d bytes echoed; %s",
-                    s.clients(), s.refused(), s.bytes(), released);
+                    s.clients(),
+                    s.refused(),
+                    s.bytes(),
+                    abstractName != null
+                        ? "name released"
+                        : where + (s.fileRemoved() ? " removed" : " left in place"));
               });
         });
   }
