@@ -256,46 +256,62 @@ public final class EchoServer implements AutoCloseable {
       try {
         socket = calls.accept(listener); // accept(2)
       } catch (IOException e) {
-        if (stopping) {
-          break; // stop() closed the listening socket: accept() fails, that is our cue
+        if (acceptFailed(e)) {
+          continue;
         }
-        if (listener.isClosed()) {
-          // Nobody asked us to stop, yet nothing listens any more: the server is dead.
-          failure.complete(new IOException("accept() failed: " + e.getMessage(), e));
-          break;
-        }
-        // EMFILE/ENFILE (out of file descriptors) and the like: say so, pause, carry on.
-        log.warn("accept() failed: {} (retrying in 100 ms)", e.getMessage());
-        pause(100);
-        continue;
+        break;
       }
       long id = nextId.incrementAndGet();
       String name = "#" + id + " " + Endpoints.format(socket.getRemoteSocketAddress());
       Client client = new Client(id, socket, name, calls.forConnection(name));
-      if (clients.size() >= config.maxClients()) {
-        refused.incrementAndGet();
-        log.warn("{} refused: --max-clients {} already connected", name, config.maxClients());
-        closeQuietly(client);
-        continue;
-      }
-      clients.add(client);
-      accepted.incrementAndGet();
-      if (config.threads().kind() == ThreadModel.Kind.POOL
-          && busyThreads.get() >= config.threads().poolSize()) {
-        log.info(
-            "{} connected; waits for a free thread (all {} pool threads busy)",
-            name,
-            config.threads().poolSize());
-      } else {
-        log.info("{} connected ({} connected)", name, clients.size());
-      }
-      try {
-        workers.execute(() -> serve(client));
-      } catch (RejectedExecutionException e) {
-        clients.remove(client); // only while stopping: the executor no longer takes work
-        closeQuietly(client);
+      if (admit(client)) {
+        try {
+          workers.execute(() -> serve(client)); // pthread_create(), or a pool thread
+        } catch (RejectedExecutionException e) {
+          clients.remove(client); // only while stopping: the executor no longer takes work
+          closeQuietly(client);
+        }
       }
     }
+  }
+
+  // Whether the accept loop may go on after accept() failed.
+  private boolean acceptFailed(IOException e) {
+    if (stopping) {
+      return false; // stop() closed the listening socket: accept() fails, that is our cue
+    }
+    if (listener.isClosed()) {
+      // Nobody asked us to stop, yet nothing listens any more: the server is dead.
+      failure.complete(new IOException("accept() failed: " + e.getMessage(), e));
+      return false;
+    }
+    // EMFILE/ENFILE (out of file descriptors) and the like: say so, pause, carry on.
+    log.warn("accept() failed: {} (retrying in 100 ms)", e.getMessage());
+    pause(100);
+    return true;
+  }
+
+  // Counts a new connection in, or closes it at once when --max-clients are connected.
+  private boolean admit(Client client) {
+    if (clients.size() >= config.maxClients()) {
+      refused.incrementAndGet();
+      log.warn(
+          "{} refused: --max-clients {} already connected", client.name(), config.maxClients());
+      closeQuietly(client);
+      return false;
+    }
+    clients.add(client);
+    accepted.incrementAndGet();
+    if (config.threads().kind() == ThreadModel.Kind.POOL
+        && busyThreads.get() >= config.threads().poolSize()) {
+      log.info(
+          "{} connected; waits for a free thread (all {} pool threads busy)",
+          client.name(),
+          config.threads().poolSize());
+    } else {
+      log.info("{} connected ({} connected)", client.name(), clients.size());
+    }
+    return true;
   }
 
   // One client, on its own thread: read(2) what the client sends, write(2) it back, until EOF.
