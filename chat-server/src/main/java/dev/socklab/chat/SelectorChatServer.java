@@ -96,41 +96,20 @@ public final class SelectorChatServer implements ChatServer {
     return server;
   }
 
+  // The select() loop: wait until sockets are ready, serve each, flush what the round queued.
   private void run() {
     try {
-      while (true) {
-        long deadline = stopDeadline;
-        if (deadline != 0) {
-          if (!shutdownStarted) {
-            beginShutdown();
-          }
-          if (selector.keys().isEmpty() || System.nanoTime() - deadline >= 0) {
-            break; // everyone flushed and closed, or the grace period is over
-          }
-        }
-        calls.select(selector, deadline == 0 ? 0 : 50); // select(2): block until a socket is ready
+      while (!flushedAfterStop()) {
+        // select(2): block until a socket is ready; while stopping, wake to watch the deadline.
+        calls.select(selector, stopDeadline == 0 ? 0 : 50);
         if (Thread.currentThread().isInterrupted()) {
           // An interrupted select() returns at once, every time: end the loop, do not spin.
           throw new java.io.InterruptedIOException("select() loop interrupted");
         }
-        Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
-        while (ready.hasNext()) {
+        for (Iterator<SelectionKey> ready = selector.selectedKeys().iterator(); ready.hasNext(); ) {
           SelectionKey key = ready.next();
           ready.remove();
-          if (!key.isValid()) {
-            continue;
-          }
-          if (key.isAcceptable()) {
-            acceptAll();
-          } else {
-            Client c = (Client) key.attachment();
-            if (key.isReadable()) {
-              c.read();
-            }
-            if (key.isValid() && key.isWritable()) {
-              c.flush();
-            }
-          }
+          serve(key);
         }
         flushDirty(); // one write per client for all the lines this round queued for it
       }
@@ -138,7 +117,7 @@ public final class SelectorChatServer implements ChatServer {
       // Not one client's trouble (those are handled where they happen): the loop itself broke,
       // and a server that no longer accepts must not look alive.
       if (stopDeadline == 0) {
-        failure.complete(e);
+        failure.complete(new IOException("the select() loop failed: " + e.getMessage(), e));
       }
     } finally {
       for (SelectionKey key : selector.keys()) {
@@ -150,6 +129,36 @@ public final class SelectorChatServer implements ChatServer {
       closeQuietly(selector);
       stopped.countDown();
     }
+  }
+
+  // FD_ISSET for one ready socket: the listener accepts, a client reads and/or writes.
+  private void serve(SelectionKey key) throws IOException {
+    if (!key.isValid()) {
+      return; // closed earlier in this round
+    }
+    if (key.isAcceptable()) {
+      acceptAll();
+      return;
+    }
+    Client c = (Client) key.attachment();
+    if (key.isReadable()) {
+      c.read();
+    }
+    if (key.isValid() && key.isWritable()) {
+      c.flush();
+    }
+  }
+
+  // After stop(): start the shutdown once; done when everyone is flushed or the grace is over.
+  private boolean flushedAfterStop() {
+    long deadline = stopDeadline;
+    if (deadline == 0) {
+      return false;
+    }
+    if (!shutdownStarted) {
+      beginShutdown();
+    }
+    return selector.keys().isEmpty() || System.nanoTime() - deadline >= 0;
   }
 
   private void acceptAll() throws IOException {
