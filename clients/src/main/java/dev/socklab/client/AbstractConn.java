@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * reading while {@value #MAX_QUEUED} chunks wait (so a slow reader pushes back on the server, as a
  * full receive buffer would); a write returns once Netty has written it to the socket.
  */
-final class AbstractConn implements Conn {
+public final class AbstractConn implements Conn {
   private static final int MAX_QUEUED = 64;
   private static final byte[] EOF = new byte[0]; // compared by identity
 
@@ -62,7 +62,7 @@ final class AbstractConn implements Conn {
    * @return the connection
    * @throws UserError if the name is invalid, epoll is unavailable, or nobody listens on it
    */
-  static AbstractConn connect(String name, Trace trace) {
+  public static AbstractConn connect(String name, Trace trace) {
     UnixSocketPaths.checkAbstractName(name);
     if (!Epoll.isAvailable()) {
       throw new UserError(

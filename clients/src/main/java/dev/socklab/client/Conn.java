@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -21,9 +22,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * optional read timeout. Reads and writes on the streams go through {@link SocketCalls} at the call
  * site; half-close and the timeout are made and traced here.
  */
-interface Conn extends Closeable {
+public interface Conn extends Closeable {
+  /**
+   * @return the stream to read the peer's bytes from; -1 at EOF
+   * @throws IOException if the connection is closed
+   */
   InputStream in() throws IOException;
 
+  /**
+   * @return the stream to write to the peer; a write returns once the kernel has taken every byte
+   * @throws IOException if the connection is closed
+   */
   OutputStream out() throws IOException;
 
   /**
@@ -40,6 +49,16 @@ interface Conn extends Closeable {
    */
   void readTimeout(Duration timeout) throws IOException;
 
+  /**
+   * Aborts the connection: TCP sets SO_LINGER to 0 so that close(2) sends RST instead of FIN (the
+   * peer's next read or write fails with ECONNRESET or EPIPE); AF_UNIX has no RST and just closes.
+   *
+   * @throws IOException if the connection is already closed
+   */
+  default void reset() throws IOException {
+    close();
+  }
+
   /** An input stream whose one-byte {@code read()} is its bulk read of one byte. */
   abstract class BulkInput extends InputStream {
     @Override
@@ -49,7 +68,13 @@ interface Conn extends Closeable {
     }
   }
 
-  /** A TCP connection ({@link Socket}; the timeout is SO_RCVTIMEO). */
+  /**
+   * A TCP connection ({@link Socket}; the timeout is SO_RCVTIMEO).
+   *
+   * @param s a connected socket
+   * @param calls where its shutdown, timeout and close are made and traced
+   * @return the connection
+   */
   static Conn of(Socket s, SocketCalls calls) {
     return new Conn() {
       @Override
@@ -73,6 +98,12 @@ interface Conn extends Closeable {
       }
 
       @Override
+      public void reset() throws IOException {
+        calls.setsockopt(s, StandardSocketOptions.SO_LINGER, 0); // close(2) now sends RST
+        calls.close(s);
+      }
+
+      @Override
       public void close() {
         calls.close(s);
       }
@@ -82,6 +113,10 @@ interface Conn extends Closeable {
   /**
    * An AF_UNIX connection ({@link SocketChannel}). Channel streams have no SO_RCVTIMEO in Java, so
    * a read that outlives the timeout is ended by closing the channel, and reported as a timeout.
+   *
+   * @param ch a connected AF_UNIX channel in blocking mode
+   * @param calls where its shutdown and close are made and traced
+   * @return the connection
    */
   static Conn of(SocketChannel ch, SocketCalls calls) {
     return new Conn() {

@@ -10,7 +10,7 @@ import java.net.Socket;
 import java.time.Duration;
 
 /** Opens a TCP connection the way a careful C client does with getaddrinfo(3) and connect(2). */
-final class Connector {
+public final class Connector {
   private Connector() {}
 
   /**
@@ -43,7 +43,8 @@ final class Connector {
    * @throws dev.socklab.common.UserError with one clear line if no address accepts: unknown host,
    *     connection refused (naming {@code startCommand}), timeout
    */
-  static Socket connect(HostPort target, Duration timeout, SocketCalls calls, String startCommand) {
+  public static Socket connect(
+      HostPort target, Duration timeout, SocketCalls calls, String startCommand) {
     InetAddress[] addresses;
     try {
       addresses = InetAddress.getAllByName(target.host()); // getaddrinfo(3)

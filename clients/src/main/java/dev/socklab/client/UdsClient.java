@@ -101,8 +101,16 @@ public final class UdsClient implements Callable<Integer> {
     }
   }
 
-  // connect(2) to a sockaddr_un, with the errors man 7 unix lists, each as one line.
-  private static SocketChannel connect(Path p, SocketCalls calls) {
+  /**
+   * socket(AF_UNIX, SOCK_STREAM) and connect(2) to a socket file, with the errors {@code man 7
+   * unix} lists, each as one line.
+   *
+   * @param p the socket file
+   * @param calls where the calls are made and traced
+   * @return the connected channel, blocking
+   * @throws UserError path too long, no such file, not a socket, ECONNREFUSED (stale), EACCES
+   */
+  public static SocketChannel connect(Path p, SocketCalls calls) {
     UnixSocketPaths.checkLength(p);
     if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
       throw new UserError(

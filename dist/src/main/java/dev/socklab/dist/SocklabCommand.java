@@ -1,6 +1,7 @@
 package dev.socklab.dist;
 
 import dev.socklab.chat.ChatServerCommand;
+import dev.socklab.check.CheckCommand;
 import dev.socklab.client.ClientMain;
 import dev.socklab.common.Cli;
 import dev.socklab.echo.EchoServerCommand;
@@ -93,6 +94,7 @@ public final class SocklabCommand implements Runnable {
       }
       register(socklab, name, client);
     }
+    register(socklab, "check", new CommandLine(CheckCommand.class));
     for (Class<?> type : LAUNCHER_COMMANDS) {
       CommandLine command = new CommandLine(type);
       register(socklab, command.getCommandName(), command);
@@ -196,6 +198,7 @@ public final class SocklabCommand implements Runnable {
     public Iterator<String> iterator() {
       List<String> names = new ArrayList<>(SERVERS.keySet());
       names.addAll(CLIENTS);
+      names.add("check");
       LAUNCHER_COMMANDS.forEach(type -> names.add(type.getAnnotation(Command.class).name()));
       return names.iterator();
     }
