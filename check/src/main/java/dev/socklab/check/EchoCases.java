@@ -232,11 +232,11 @@ final class EchoCases {
   /** Bytes {@code large} sends. */
   static final int LARGE = 4 << 20;
 
-  /** {@code large} starts reading after this much is written, or after {@link #READ_DELAY}. */
+  /**
+   * {@code large} starts reading once this much is written, or the writer has stalled: more than
+   * the server's socket buffers can hold unless it waits for the client to read.
+   */
   private static final int READ_AFTER = 3 << 20;
-
-  /** How long {@code large}'s reader lets the writer run ahead: the buffers fill meanwhile. */
-  private static final Duration READ_DELAY = Duration.ofMillis(250);
 
   /** Bytes {@code half-close} sends before shutdown(SHUT_WR). */
   static final int HALF = 100 * 1024;
@@ -292,6 +292,21 @@ final class EchoCases {
           : who + "'s write() was still blocked after " + written.get() + " of " + total + " bytes";
     }
 
+    /**
+     * Waits until {@code enough} bytes are written, or no write() has completed for 100 ms (scaled:
+     * the writer is blocked, the buffers are full), or 3 s (scaled) have passed.
+     */
+    void awaitEnoughOrStalled(Probe p) throws InterruptedException {
+      long quiet = p.scaled(Duration.ofMillis(100)).toMillis();
+      long deadline = System.nanoTime() + p.scaled(Duration.ofSeconds(3)).toNanos();
+      long before = -1;
+      while (!wroteEnough.await(quiet, TimeUnit.MILLISECONDS)
+          && written.get() != before
+          && System.nanoTime() - deadline < 0) {
+        before = written.get();
+      }
+    }
+
     /** Waits for the writer to end, no longer than {@code d}. */
     boolean await(Duration d) throws InterruptedException {
       return done.await(d.toMillis(), TimeUnit.MILLISECONDS);
@@ -305,7 +320,7 @@ final class EchoCases {
     Writer w = new Writer(p, c, "client", data, READ_AFTER, false);
     // The reader starts late on purpose: meanwhile the socket buffers fill, so the server's write()
     // must wait (or, on a non-blocking socket, take fewer bytes than asked) before all is echoed.
-    w.wroteEnough.await(READ_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+    w.awaitEnoughOrStalled(p);
     Echo e = readBack(p, c, data, "client", p.waitTime());
     if (e.ok()) {
       return Outcome.pass();
