@@ -16,6 +16,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 
 /**
  * The cases of a stream echo server (RFC 862), over TCP or AF_UNIX.
@@ -536,7 +538,13 @@ final class EchoCases {
     }
     List<Echo> echoes = readAll(p, conns, sent);
     int full = (int) echoes.stream().filter(Echo::ok).count();
-    for (int k = 0; k < CLIENTS; k++) {
+    // Wrong bytes say more than missing ones (those went to someone else): report them first.
+    List<Integer> order =
+        IntStream.range(0, CLIENTS)
+            .boxed()
+            .sorted(Comparator.comparing(k -> echoes.get(k).end() != End.MISMATCH))
+            .toList();
+    for (int k : order) {
       Echo e = echoes.get(k);
       if (e.ok()) {
         continue;
@@ -576,7 +584,11 @@ final class EchoCases {
           full > 0
               ? "the server serves only some clients at once (a fixed number of threads or"
                   + " processes, or a select() loop that stops accepting)"
-              : "");
+              : "two clients at once work, "
+                  + CLIENTS
+                  + " do not: the server runs out of"
+                  + " threads, processes or select() slots (check what fork(),"
+                  + " pthread_create() and accept() return)");
     }
     return Outcome.pass();
   }
