@@ -375,7 +375,7 @@ final class UdpCases {
                   + next
                   + " datagrams sent had come back"
                   + serverGone(p),
-              "");
+              t.answered == 0 ? NO_ECHO : "");
         }
         while (!inFlight.isEmpty() && now - sentAt[inFlight.peekFirst()] >= lossAfter) {
           inFlight.removeFirst();
@@ -385,13 +385,13 @@ final class UdpCases {
           throw new CaseFailed(
               "at most " + allowed + " of " + total + " lost (--max-loss " + percent(p) + ")",
               t.lost
-                  + " of the first "
+                  + (next < total ? " of the first " : " of the ")
                   + next
                   + " datagrams got no echo within "
                   + Probe.seconds(Duration.ofNanos(lossAfter))
-                  + " (stopped there)"
+                  + (next < total ? " (stopped there)" : "")
                   + serverGone(p),
-              "");
+              t.answered == 0 ? NO_ECHO : "");
         }
         continue;
       }
