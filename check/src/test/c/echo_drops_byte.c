@@ -1,8 +1,9 @@
 /* A broken echo server for `socklab check echo`, ON PURPOSE: it ignores partial writes.
  * A thread per client echoes each read() with ONE send(MSG_DONTWAIT) and never looks at what it
  * returns: when the socket's send buffer is full (the client reads slower than it writes), send()
- * takes fewer bytes than asked, or none (EAGAIN), and the rest is dropped. SO_SNDBUF is set to
- * 1 MiB so that replies of less than that never come short: it must fail `large` only.
+ * takes fewer bytes than asked, or none (EAGAIN), and the rest is dropped. SO_SNDBUF is 128 KiB:
+ * small replies (every case but `large`) always fit, while `large`'s 4 MiB, written before the
+ * checker reads, overflows it every time, however the kernel has tuned the receive buffer.
  * Usage: echo_drops_byte PORT (binds 127.0.0.1; exits on SIGTERM, the default action). */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,7 +18,7 @@
 
 static void *serve(void *arg) {
   int fd = (int)(intptr_t)arg;
-  int sndbuf = 1 << 20;
+  int sndbuf = 128 << 10; /* small, so a fast writer overflows it and the bug shows every time */
   setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
   char buf[65536];
   ssize_t n;
