@@ -1,5 +1,6 @@
 package dev.socklab.dist;
 
+import dev.socklab.bench.BenchCommand;
 import dev.socklab.chat.ChatServerCommand;
 import dev.socklab.check.CheckCommand;
 import dev.socklab.client.ClientMain;
@@ -95,6 +96,7 @@ public final class SocklabCommand implements Runnable {
       register(socklab, name, client);
     }
     register(socklab, "check", new CommandLine(CheckCommand.class));
+    register(socklab, "bench", new CommandLine(BenchCommand.class));
     for (Class<?> type : LAUNCHER_COMMANDS) {
       CommandLine command = new CommandLine(type);
       register(socklab, command.getCommandName(), command);
@@ -199,6 +201,7 @@ public final class SocklabCommand implements Runnable {
       List<String> names = new ArrayList<>(SERVERS.keySet());
       names.addAll(CLIENTS);
       names.add("check");
+      names.add("bench");
       LAUNCHER_COMMANDS.forEach(type -> names.add(type.getAnnotation(Command.class).name()));
       return names.iterator();
     }

@@ -2,21 +2,32 @@ package dev.socklab.netty;
 
 import dev.socklab.common.UserError;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringDomainSocketChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerDomainSocketChannel;
 import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
@@ -161,6 +172,39 @@ public enum Transport {
       case EPOLL -> EpollServerSocketChannel.class;
       case IO_URING -> IoUringServerSocketChannel.class;
       default -> NioServerSocketChannel.class;
+    };
+  }
+
+  /**
+   * @return the TCP client channel class of this (resolved) transport
+   */
+  public Class<? extends Channel> tcpChannel() {
+    return switch (resolve()) {
+      case EPOLL -> EpollSocketChannel.class;
+      case IO_URING -> IoUringSocketChannel.class;
+      default -> NioSocketChannel.class;
+    };
+  }
+
+  /**
+   * @return the AF_UNIX stream client channel class of this (resolved) transport
+   */
+  public Class<? extends Channel> unixChannel() {
+    return switch (resolve()) {
+      case EPOLL -> EpollDomainSocketChannel.class;
+      case IO_URING -> IoUringDomainSocketChannel.class;
+      default -> NioDomainSocketChannel.class;
+    };
+  }
+
+  /**
+   * @return the UDP channel class of this (resolved) transport
+   */
+  public Class<? extends DatagramChannel> datagramChannel() {
+    return switch (resolve()) {
+      case EPOLL -> EpollDatagramChannel.class;
+      case IO_URING -> IoUringDatagramChannel.class;
+      default -> NioDatagramChannel.class;
     };
   }
 

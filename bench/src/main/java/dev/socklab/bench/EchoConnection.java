@@ -1,0 +1,239 @@
+package dev.socklab.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One connection of {@link EchoLoad}: sends messages, reassembles the echoed bytes into messages (a
+ * stream has no message boundaries: one read(2) may return half a message or three), verifies each
+ * and records its latency. Everything runs on the connection's event loop.
+ */
+final class EchoConnection extends ChannelInboundHandlerAdapter {
+  private final EchoLoad load;
+  private final int id;
+  private final long timeoutNanos;
+  private final Payload payload;
+  private final byte[] received;
+  private final long[] sentAt;
+
+  private Channel channel;
+  private RoundState round;
+  private long quota; // messages to send, or Long.MAX_VALUE in a timed round
+  private long interval; // open loop: ns between this connection's messages; 0 = closed loop
+  private long firstDue;
+  private long nextSeq; // next message to send
+  private long nextReply; // next message expected back
+  private int filled; // bytes of message nextReply received so far
+  private long lastProgress;
+  private boolean stopping;
+  private boolean armed; // an open-loop wake-up is scheduled
+  private boolean done;
+
+  /**
+   * @param load the workload
+   * @param id the connection's number in the round, 0 or more
+   * @param timeoutNanos the longest wait for a reply, in ns
+   */
+  EchoConnection(EchoLoad load, int id, long timeoutNanos) {
+    this.load = load;
+    this.id = id;
+    this.timeoutNanos = timeoutNanos;
+    this.payload = new Payload(load.size(), id);
+    this.received = new byte[load.size()];
+    this.sentAt = new long[load.inFlight()];
+  }
+
+  /**
+   * @return the connection's number in the round
+   */
+  int id() {
+    return id;
+  }
+
+  /**
+   * Starts sending. Call on the channel's event loop.
+   *
+   * @param ch the connected channel
+   * @param r the round
+   * @param count messages to send, or 0 in a timed round
+   * @param intervalNanos open loop: ns between this connection's messages; 0 for a closed loop
+   * @param due when the first message is due (ns)
+   */
+  void begin(Channel ch, RoundState r, long count, long intervalNanos, long due) {
+    channel = ch;
+    round = r;
+    quota = count > 0 ? count : Long.MAX_VALUE;
+    interval = intervalNanos;
+    firstDue = due;
+    lastProgress = due;
+    long delay = due - System.nanoTime();
+    armed = true;
+    ch.eventLoop().schedule(this::timer, Math.max(0, delay), TimeUnit.NANOSECONDS);
+    watchdog();
+  }
+
+  // Sends what is due: in a closed loop, until `pipeline` messages are in flight; in an open loop,
+  // every message whose time has come (in-flight cap permitting).
+  private void pump() {
+    if (done) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (round.over(now) || nextSeq >= quota) {
+      stopping = true;
+    }
+    long due = interval == 0 ? Long.MAX_VALUE : (now - firstDue) / interval + 1;
+    int cap = sentAt.length;
+    boolean wrote = false;
+    while (!stopping && nextSeq < quota && nextSeq < due && nextSeq - nextReply < cap) {
+      send(now);
+      wrote = true;
+    }
+    if (wrote) {
+      channel.flush();
+    }
+    if (stopping && nextSeq == nextReply) {
+      finish();
+      return;
+    }
+    if (interval > 0 && !stopping && !armed && nextSeq < quota && nextSeq - nextReply < cap) {
+      // Wake when the next message is due; if the in-flight cap holds it back, a reply calls
+      // pump() instead, and the message, though late, is still timed from when it was due.
+      armed = true;
+      long wake = firstDue + nextSeq * interval - now;
+      channel.eventLoop().schedule(this::timer, Math.max(0, wake), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void timer() {
+    armed = false;
+    pump();
+  }
+
+  private void send(long now) {
+    long seq = nextSeq++;
+    sentAt[(int) (seq % sentAt.length)] = now;
+    if (!round.over(now)) {
+      round.sent.increment();
+    }
+    byte[] m = payload.message(seq);
+    int pieces = load.splitWrites();
+    if (pieces == 1) {
+      channel.write(channel.alloc().directBuffer(m.length).writeBytes(m));
+      return;
+    }
+    // --split-writes: each piece is its own write(2), as a program calling write() per field
+    // would make them; with Nagle on, the second waits for the ACK of the first.
+    int step = (m.length + pieces - 1) / pieces;
+    for (int off = 0; off < m.length; off += step) {
+      int n = Math.min(step, m.length - off);
+      channel.writeAndFlush(channel.alloc().directBuffer(n).writeBytes(m, off, n));
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf in = (ByteBuf) msg;
+    try {
+      while (in.isReadable() && !done) {
+        if (nextReply == nextSeq) {
+          round.errors.duplicated.incrementAndGet();
+          round.errors.note("connection " + id + ": bytes arrived that nobody sent");
+          giveUp(null);
+          return;
+        }
+        int n = Math.min(in.readableBytes(), received.length - filled);
+        in.readBytes(received, filled, n);
+        filled += n;
+        if (filled == received.length) {
+          filled = 0;
+          reply();
+        }
+      }
+    } finally {
+      in.release();
+    }
+  }
+
+  private void reply() {
+    long seq = nextReply;
+    String wrong = payload.verify(received, seq);
+    if (wrong != null) {
+      round.errors.mismatched.incrementAndGet();
+      round.errors.note("connection " + id + ", message " + seq + ": " + wrong);
+      giveUp(null); // the stream is out of step from here on: nothing after it can be trusted
+      return;
+    }
+    nextReply++;
+    long now = System.nanoTime();
+    lastProgress = now;
+    // Open loop: from when the message was due, not when it could be sent (coordinated omission).
+    long from = interval == 0 ? sentAt[(int) (seq % sentAt.length)] : firstDue + seq * interval;
+    round.complete(channel.eventLoop(), now, now - from);
+    pump();
+  }
+
+  // Gives up on a connection whose replies stopped coming.
+  private void watchdog() {
+    if (done) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (nextSeq > nextReply && now - lastProgress > timeoutNanos) {
+      giveUp("no reply for " + TimeUnit.NANOSECONDS.toMillis(now - lastProgress) + " ms");
+      return;
+    }
+    channel
+        .eventLoop()
+        .schedule(this::watchdog, Math.max(timeoutNanos / 4, 1_000_000), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Ends this connection's part of the round, counting what is still unanswered as lost.
+   *
+   * @param why why, for the failure line; null if already noted
+   */
+  void giveUp(String why) {
+    if (done) {
+      return;
+    }
+    long unanswered = nextSeq - nextReply;
+    if (unanswered > 0) {
+      round.errors.lost.addAndGet(unanswered);
+      if (why != null) {
+        round.errors.note("connection " + id + ": " + why);
+      }
+    }
+    finish();
+    channel.close();
+  }
+
+  private void finish() {
+    if (!done) {
+      done = true;
+      round.finish();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (round != null && !done) {
+      round.errors.closed.incrementAndGet();
+      round.errors.note("connection " + id + " was closed by the server");
+      giveUp(null);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (round != null && !done) {
+      round.errors.closed.incrementAndGet();
+      round.errors.note("connection " + id + ": " + Errors.cause(cause));
+      giveUp(null);
+    }
+    ctx.close();
+  }
+}

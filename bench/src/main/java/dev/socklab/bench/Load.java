@@ -1,0 +1,49 @@
+package dev.socklab.bench;
+
+/**
+ * One workload a mode puts on a server (echo round trips, chat deliveries, UDP datagrams, held
+ * connections), run one round at a time by {@link Runner}.
+ */
+interface Load {
+  /**
+   * @return the unit of throughput, e.g. {@code round trips/s}
+   */
+  String unit();
+
+  /**
+   * @return the parameters in a few words for the table's heading, e.g. {@code conns=50 size=64
+   *     closed loop}
+   */
+  String describe();
+
+  /**
+   * @return the messages that may be lost before a run fails, in percent, unless {@code --max-loss}
+   *     says: 0 for a stream (TCP never loses a byte it accepted)
+   */
+  default double defaultMaxLossPercent() {
+    return 0;
+  }
+
+  /**
+   * This load with one parameter changed: a point of {@code --sweep}.
+   *
+   * @param parameter the name, e.g. {@code conns}
+   * @param value its value at this point
+   * @return the changed load
+   * @throws dev.socklab.common.UsageError if this mode has no such parameter, or the value is out
+   *     of range
+   */
+  Load with(String parameter, long value);
+
+  /**
+   * Runs one round against {@code target}: connects, sends and verifies for the budget, closes.
+   *
+   * @param session the event loops and settings shared by every round
+   * @param target the server
+   * @param budget how long the round lasts
+   * @return what was measured; errors are counted in it, not thrown
+   * @throws InterruptedException if the run is interrupted
+   * @throws dev.socklab.common.UserError if the server cannot be reached at all
+   */
+  Round run(Session session, BenchTarget target, Budget budget) throws InterruptedException;
+}

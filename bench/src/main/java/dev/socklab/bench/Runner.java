@@ -1,0 +1,164 @@
+package dev.socklab.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a load against every target: for each sweep point, a warm-up round per target (not counted),
+ * then the measured rounds interleaved, A B A B ..., so that whatever else the machine does in the
+ * meantime falls on every target alike. A target that fails (a mismatch, a loss beyond the limit)
+ * is not measured again.
+ */
+final class Runner {
+  /**
+   * What to run.
+   *
+   * @param warmup the warm-up of each target at each sweep point; zero for none
+   * @param budget the measured budget of each target at each sweep point, split over the rounds
+   * @param rounds measured rounds per target, 1 or more
+   * @param sweepParameter the swept parameter's name, or null
+   * @param sweepValues its values, in order; empty without a sweep
+   * @param maxLoss the fraction of messages that may be lost, 0-1
+   */
+  record Plan(
+      Duration warmup,
+      Budget budget,
+      int rounds,
+      String sweepParameter,
+      List<Long> sweepValues,
+      double maxLoss) {
+    /**
+     * @return the budget of one round
+     */
+    Budget perRound() {
+      return budget.timed()
+          ? Budget.of(budget.duration().dividedBy(rounds))
+          : Budget.count(Math.max(1, budget.count() / rounds));
+    }
+  }
+
+  /** Called as the run goes: the progress bar and the table listen. */
+  interface Listener {
+    /**
+     * A round begins.
+     *
+     * @param target the server
+     * @param sweepValue the sweep point, or null
+     * @param warmup true for the warm-up round
+     */
+    default void roundStarts(BenchTarget target, Long sweepValue, boolean warmup) {}
+
+    /**
+     * Every target of a sweep point has its row.
+     *
+     * @param rows the rows of this point, in target order
+     */
+    default void pointDone(List<Row> rows) {}
+  }
+
+  private final Session session;
+  private final Load load;
+  private final List<BenchTarget> targets;
+  private final Map<BenchTarget, Long> serverPids;
+  private final Plan plan;
+  private final Listener listener;
+
+  /**
+   * @param session bench's event loops
+   * @param load the workload
+   * @param targets the servers, 1 or more; the first is the one ratios compare with
+   * @param serverPids the process of each target that has one ({@code --server-pid})
+   * @param plan rounds, budget, warm-up, sweep
+   * @param listener told as the run goes
+   */
+  Runner(
+      Session session,
+      Load load,
+      List<BenchTarget> targets,
+      Map<BenchTarget, Long> serverPids,
+      Plan plan,
+      Listener listener) {
+    this.session = session;
+    this.load = load;
+    this.targets = targets;
+    this.serverPids = serverPids;
+    this.plan = plan;
+    this.listener = listener;
+  }
+
+  /**
+   * Runs everything.
+   *
+   * @return every row, sweep point by sweep point, targets in order within each
+   * @throws InterruptedException if interrupted
+   * @throws dev.socklab.common.UserError if a target cannot be reached at all
+   */
+  List<Row> run() throws InterruptedException {
+    List<Row> rows = new ArrayList<>();
+    List<Long> points = plan.sweepValues().isEmpty() ? nullList() : plan.sweepValues();
+    for (Long value : points) {
+      Load l = value == null ? load : load.with(plan.sweepParameter(), value);
+      Map<BenchTarget, List<Round>> done = new LinkedHashMap<>();
+      Map<BenchTarget, Boolean> failed = new LinkedHashMap<>();
+      for (BenchTarget t : targets) {
+        done.put(t, new ArrayList<>());
+        failed.put(t, false);
+        if (!plan.warmup().isZero()) {
+          listener.roundStarts(t, value, true);
+          Round warm = l.run(session, t, Budget.of(plan.warmup()));
+          // A server that already fails in the warm-up is not measured: its row says why.
+          if (warm.errors().total() > 0) {
+            done.get(t).add(warm);
+            failed.put(t, true);
+          }
+        }
+      }
+      for (int i = 0; i < plan.rounds(); i++) {
+        for (BenchTarget t : targets) {
+          if (failed.get(t)) {
+            continue;
+          }
+          listener.roundStarts(t, value, false);
+          Round r = measured(l, t);
+          done.get(t).add(r);
+          if (r.errors().hard() > 0) {
+            failed.put(t, true);
+          }
+        }
+      }
+      List<Row> point = new ArrayList<>();
+      for (BenchTarget t : targets) {
+        point.add(Row.of(t, value, l, done.get(t), plan.maxLoss(), !plan.warmup().isZero()));
+      }
+      listener.pointDone(point);
+      rows.addAll(point);
+    }
+    return rows;
+  }
+
+  // One measured round, with bench's own CPU and the server's (if its PID is known) sampled.
+  private Round measured(Load l, BenchTarget t) throws InterruptedException {
+    Long pid = serverPids.get(t);
+    try (ServerSampler sampler = pid == null ? null : ServerSampler.start(pid)) {
+      long[] cpu0 = session.loopCpuNanos();
+      long t0 = System.nanoTime();
+      Round r = l.run(session, t, plan.perRound());
+      long wall = System.nanoTime() - t0;
+      long[] cpu1 = session.loopCpuNanos();
+      double busy = 0;
+      for (int i = 0; i < cpu0.length; i++) {
+        busy = Math.max(busy, (cpu1[i] - cpu0[i]) / (double) wall);
+      }
+      return r.with(sampler == null ? null : sampler.stop(), busy);
+    }
+  }
+
+  private static List<Long> nullList() {
+    List<Long> one = new ArrayList<>();
+    one.add(null);
+    return one;
+  }
+}
