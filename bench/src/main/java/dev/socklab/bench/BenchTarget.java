@@ -54,11 +54,7 @@ record BenchTarget(String name, Family family, String where) {
     } else if (address.startsWith("abstract:")) {
       t = abstractName(address.substring(9));
     } else {
-      HostPort hp = Endpoints.parse(address, "localhost", 0);
-      if (hp.port() == 0) {
-        throw new UsageError(
-            "'" + address + "' has no port: give HOST:PORT, PORT, unix:PATH or abstract:NAME");
-      }
+      HostPort hp = Endpoints.parse(address, "localhost");
       t = new BenchTarget(hp.toString(), Family.INET, hp.toString());
     }
     return name == null ? t : new BenchTarget(name, t.family, t.where);
@@ -97,7 +93,7 @@ record BenchTarget(String name, Family family, String where) {
       case UNIX -> transport.unixAddress(Path.of(where));
       case ABSTRACT -> transport.unixAbstractAddress(where);
       case INET -> {
-        HostPort hp = Endpoints.parse(where, "localhost", 0);
+        HostPort hp = Endpoints.parse(where, "localhost");
         try {
           yield new InetSocketAddress(InetAddress.getByName(hp.host()), hp.port());
         } catch (UnknownHostException e) {

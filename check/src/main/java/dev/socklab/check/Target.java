@@ -108,9 +108,10 @@ public sealed interface Target {
   /**
    * @param text {@code [HOST:]PORT}
    * @return the host and port, localhost by default
-   * @throws dev.socklab.common.UsageError if malformed
+   * @throws dev.socklab.common.UsageError if malformed, or if it names no port (a student's server
+   *     has no well-known port to guess)
    */
   static HostPort hostPort(String text) {
-    return Endpoints.parse(text, "localhost", 7);
+    return Endpoints.parse(text, "localhost");
   }
 }

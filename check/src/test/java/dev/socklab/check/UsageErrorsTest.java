@@ -20,6 +20,16 @@ class UsageErrorsTest {
   }
 
   @Test
+  void aHostWithoutAPortIsNotGuessed() {
+    assertUsageError(
+        new CheckCommand(),
+        NAME,
+        "'localhost' has no port: give HOST:PORT or PORT",
+        "echo",
+        "localhost");
+  }
+
+  @Test
   void unknownCaseListsTheKnownOnes() {
     CommandRun.Result r = CommandRun.run(new CheckCommand(), "echo", "x:1", "--only", "nope");
     assertThat(r.exit()).isEqualTo(2);

@@ -23,6 +23,22 @@ public final class Endpoints {
     }
   }
 
+  /** The default port of {@link #parse(String, String)}: none, a port must be given. */
+  private static final int NO_DEFAULT_PORT = -1;
+
+  /**
+   * Parses {@code HOST:PORT} or {@code PORT}, where no port is well known enough to guess (a
+   * student's server, a benchmark target).
+   *
+   * @param text what the user typed
+   * @param defaultHost host to use when only a port is given
+   * @return the parsed host and port
+   * @throws UsageError if the text names no port, the port is not in 1-65535, or it is malformed
+   */
+  public static HostPort parse(String text, String defaultHost) {
+    return parse(text, defaultHost, NO_DEFAULT_PORT);
+  }
+
   /**
    * Parses {@code [HOST:]PORT}: {@code 7007}, {@code localhost:7007}, {@code 127.0.0.1:7007},
    * {@code [::1]:7007} or {@code HOST} alone.
@@ -62,6 +78,9 @@ public final class Endpoints {
     }
     if (host.isEmpty()) {
       host = defaultHost;
+    }
+    if (port == null && defaultPort == NO_DEFAULT_PORT) {
+      throw new UsageError("'" + text + "' has no port: give HOST:PORT or PORT");
     }
     int p = defaultPort;
     if (port != null) {
