@@ -3,6 +3,7 @@ package dev.socklab.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.socklab.client.ClientMain;
+import dev.socklab.netinfo.NetinfoMain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,20 @@ class LauncherTableTest {
   }
 
   @Test
+  void namesAndSocketOptionsRunNetinfoMainWhichKnowsThemByTheirName() throws IOException {
+    CommandLine netinfo = new CommandLine(new NetinfoMain());
+    for (LauncherTable.Row row : table.rows()) {
+      if (!row.kind().equals("info")) {
+        continue;
+      }
+      assertThat(row.main()).as(row.name()).isEqualTo(NetinfoMain.class.getName());
+      assertThat(moduleMain(row.module())).as(row.module() + "/pom.xml").isEqualTo(row.main());
+      assertThat(netinfo.getSubcommands()).as("NetinfoMain's subcommands").containsKey(row.name());
+    }
+    assertThat(table.names()).contains("resolve", "sockopt");
+  }
+
+  @Test
   void theLaunchersOwnCommandsHaveNoMainClassAndAFunction() throws IOException {
     String script = Files.readString(LauncherTable.root().resolve("socklab"));
     for (LauncherTable.Row row : table.rows()) {
@@ -59,7 +74,7 @@ class LauncherTableTest {
         assertThat(row.main()).as(row.name()).isEqualTo("-");
         assertThat(script).as(row.name()).contains("cmd_" + row.name().replace('-', '_') + "() {");
       } else {
-        assertThat(row.kind()).as(row.name()).isIn("server", "client", "check");
+        assertThat(row.kind()).as(row.name()).isIn("server", "client", "check", "info");
       }
       assertThat(row.summary()).as(row.name()).isNotBlank();
     }
