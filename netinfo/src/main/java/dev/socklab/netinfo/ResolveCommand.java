@@ -41,7 +41,10 @@ import picocli.CommandLine.Spec;
       "",
       "What runs is Java's InetAddress.getAllByName and getCanonicalHostName; the JDK calls"
           + " getaddrinfo and getnameinfo underneath. The canonical name is the first address's"
-          + " name (Java does not pass on getaddrinfo's ai_canonname).",
+          + " name (Java does not pass on getaddrinfo's ai_canonname). -4 and -6 filter the"
+          + " answer: the JDK always asks for AF_UNSPEC. The JDK caches answers"
+          + " (networkaddress.cache.ttl: 30 s, failures 10 s); this command turns that off, so"
+          + " each run asks the resolver.",
       ""
     },
     footer = {
