@@ -41,29 +41,28 @@ class LauncherTableTest {
 
   @Test
   void clientsRunClientMainWhichKnowsThemByTheirName() throws IOException {
-    CommandLine clients = new CommandLine(new ClientMain());
-    for (LauncherTable.Row row : table.rows()) {
-      if (!row.kind().equals("client")) {
-        continue;
-      }
-      assertThat(row.main()).as(row.name()).isEqualTo(ClientMain.class.getName());
-      assertThat(moduleMain(row.module())).as(row.module() + "/pom.xml").isEqualTo(row.main());
-      assertThat(clients.getSubcommands()).as("ClientMain's subcommands").containsKey(row.name());
-    }
+    assertRowsRunAMainThatKnowsThemByName("client", new ClientMain());
   }
 
   @Test
   void namesAndSocketOptionsRunNetinfoMainWhichKnowsThemByTheirName() throws IOException {
-    CommandLine netinfo = new CommandLine(new NetinfoMain());
+    assertRowsRunAMainThatKnowsThemByName("info", new NetinfoMain());
+    assertThat(table.names()).contains("resolve", "sockopt");
+  }
+
+  // Rows of this kind run `main` (their module's jar's main too), which has them as subcommands.
+  private void assertRowsRunAMainThatKnowsThemByName(String kind, Object main) throws IOException {
+    CommandLine commands = new CommandLine(main);
     for (LauncherTable.Row row : table.rows()) {
-      if (!row.kind().equals("info")) {
+      if (!row.kind().equals(kind)) {
         continue;
       }
-      assertThat(row.main()).as(row.name()).isEqualTo(NetinfoMain.class.getName());
+      assertThat(row.main()).as(row.name()).isEqualTo(main.getClass().getName());
       assertThat(moduleMain(row.module())).as(row.module() + "/pom.xml").isEqualTo(row.main());
-      assertThat(netinfo.getSubcommands()).as("NetinfoMain's subcommands").containsKey(row.name());
+      assertThat(commands.getSubcommands())
+          .as(main.getClass().getSimpleName() + "'s subcommands")
+          .containsKey(row.name());
     }
-    assertThat(table.names()).contains("resolve", "sockopt");
   }
 
   @Test
