@@ -31,6 +31,18 @@ public final class LogOptions {
    * @return an enabled {@link Trace} with {@code --trace}, a disabled one otherwise
    */
   public Trace apply() {
+    return apply(trace, quiet);
+  }
+
+  /**
+   * Applies the levels for a command that declares its own {@code --trace} (one whose calls are not
+   * the socket calls this mixin's help names, such as getaddrinfo).
+   *
+   * @param trace whether trace lines are written
+   * @param quiet warnings and errors only
+   * @return an enabled {@link Trace} if {@code trace}, a disabled one otherwise
+   */
+  public static Trace apply(boolean trace, boolean quiet) {
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(quiet ? Level.WARN : Level.INFO);
     ((Logger) LoggerFactory.getLogger(Trace.LOGGER)).setLevel(trace ? Level.INFO : Level.OFF);

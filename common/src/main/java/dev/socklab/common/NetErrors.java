@@ -58,6 +58,50 @@ public final class NetErrors {
   }
 
   /**
+   * The errors of getaddrinfo(3) and getnameinfo(3) (not errno values: their own codes), with the
+   * {@code gai_strerror} text glibc gives each ({@code man 3 getaddrinfo}). The JDK puts that text
+   * into the {@link UnknownHostException} of a failed look-up.
+   */
+  public enum Gai {
+    /** The name is unknown: no such host in /etc/hosts or DNS (NXDOMAIN). */
+    EAI_NONAME("name or service not known"),
+    /** The name exists but has no address (of the family asked for). */
+    EAI_NODATA("no address associated with hostname"),
+    /** A temporary failure: the DNS server did not answer (yet). */
+    EAI_AGAIN("temporary failure in name resolution"),
+    /** A permanent failure of the DNS server. */
+    EAI_FAIL("non-recoverable failure in name resolution"),
+    /** The host has no address of the family asked for. */
+    EAI_ADDRFAMILY("address family for hostname not supported"),
+    /** A system error; errno says which. */
+    EAI_SYSTEM("system error");
+
+    private final String text;
+
+    Gai(String text) {
+      this.text = text;
+    }
+  }
+
+  /**
+   * The getaddrinfo(3) error behind a failed name look-up, recognised from its {@code gai_strerror}
+   * text.
+   *
+   * @param e what the look-up threw, or null
+   * @return the error, or null when none is recognised (e.g. the JDK answered from its cache of
+   *     failed look-ups, whose exception carries the name only)
+   */
+  public static Gai gaiError(Throwable e) {
+    String msg = e == null ? "" : lower(e);
+    for (Gai g : Gai.values()) {
+      if (msg.contains(g.text)) {
+        return g;
+      }
+    }
+    return null;
+  }
+
+  /**
    * The errno behind a failed socket call, recognised from the exception's type and its {@code
    * strerror} message (this or any of its causes).
    *

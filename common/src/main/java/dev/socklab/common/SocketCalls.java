@@ -120,6 +120,28 @@ public final class SocketCalls {
   }
 
   /**
+   * socket(AF_INET6, SOCK_STREAM) (dual stack, see {@link #inetFamily()}) for a TCP client channel,
+   * not yet connected: what {@code socklab sockopt tcp} inspects.
+   *
+   * @return the unconnected, blocking channel
+   * @throws IOException if the socket cannot be created (EMFILE)
+   */
+  public SocketChannel tcpSocket() throws IOException {
+    return traced("socket(" + inetFamily() + ", SOCK_STREAM)", () -> SocketChannel.open());
+  }
+
+  /**
+   * socket(AF_INET6, SOCK_DGRAM) (dual stack, see {@link #inetFamily()}) as an NIO channel, not
+   * bound: unlike {@link #datagramSocket()} it can reach IPv6 peers too.
+   *
+   * @return the unbound channel
+   * @throws IOException if the socket cannot be created
+   */
+  public DatagramChannel datagramChannel() throws IOException {
+    return traced("socket(" + inetFamily() + ", SOCK_DGRAM)", () -> DatagramChannel.open());
+  }
+
+  /**
    * socket(2) then connect(2) for a TCP client: {@code java.net.Socket} makes the socket inside its
    * {@code connect}, so the two are one method here.
    *
@@ -144,14 +166,28 @@ public final class SocketCalls {
   }
 
   /**
-   * connect(2) of an AF_UNIX socket to a path.
+   * connect(2) of a blocking stream channel: an AF_UNIX socket to a path, or a TCP socket to a host
+   * and port.
    *
-   * @param ch a socket from {@link #unixSocket()}
-   * @param path the server's socket file
-   * @throws IOException ECONNREFUSED (a socket file with no server), ENOENT, EACCES
+   * @param ch a socket from {@link #unixSocket()} or {@link #tcpSocket()}
+   * @param peer the server's socket file ({@link java.net.UnixDomainSocketAddress}) or address
+   * @throws IOException ECONNREFUSED (nobody listens, or a socket file with no server), ENOENT,
+   *     EACCES
    */
-  public void connect(SocketChannel ch, java.net.UnixDomainSocketAddress path) throws IOException {
-    run("connect(" + path.getPath() + ")", () -> ch.connect(path));
+  public void connect(SocketChannel ch, SocketAddress peer) throws IOException {
+    run("connect(" + Endpoints.format(peer) + ")", () -> ch.connect(peer));
+  }
+
+  /**
+   * connect(2) of a UDP channel: no packet is sent; the kernel fixes the peer (see {@link
+   * #connect(java.net.DatagramSocket, InetSocketAddress)}).
+   *
+   * @param ch a channel from {@link #datagramChannel()}
+   * @param peer the only peer from now on
+   * @throws IOException if the address cannot be used
+   */
+  public void connect(DatagramChannel ch, InetSocketAddress peer) throws IOException {
+    run("connect(" + Endpoints.format(peer) + ")", () -> ch.connect(peer));
   }
 
   // ---- setsockopt(2) ------------------------------------------------------------------------
@@ -210,8 +246,79 @@ public final class SocketCalls {
   }
 
   private static String setsockoptCall(SocketOption<?> option, Object value) {
-    Object shown = value instanceof Boolean b ? (b ? 1 : 0) : value;
-    return "setsockopt(" + option.name() + ", " + shown + ")";
+    return "setsockopt(" + cName(option) + ", " + shown(value) + ")";
+  }
+
+  // ---- getsockopt(2) ------------------------------------------------------------------------
+
+  /**
+   * getsockopt(2) on an NIO channel (stream, datagram or AF_UNIX). The trace line shows what the C
+   * call returned, which for SO_RCVBUF and SO_SNDBUF is not what Java returns: see {@link
+   * #kernelValue(SocketOption, Object)}.
+   *
+   * @param ch the channel
+   * @param option one of {@code ch.supportedOptions()}, e.g. {@code
+   *     StandardSocketOptions.SO_RCVBUF}
+   * @param <T> the option's type
+   * @return the value as Java reports it (SO_RCVBUF and SO_SNDBUF: half the kernel's)
+   * @throws IOException if the kernel refuses (e.g. SO_PEERCRED on an unconnected socket)
+   */
+  public <T> T getsockopt(NetworkChannel ch, SocketOption<T> option) throws IOException {
+    String call = "getsockopt(" + cName(option) + ")";
+    T value;
+    try {
+      value = ch.getOption(option);
+    } catch (IOException e) {
+      throw failed(call, e);
+    }
+    if (trace.on()) {
+      Object kernel = kernelValue(option, value);
+      trace.call(
+          call
+              + " -> "
+              + shown(kernel)
+              + (kernel.equals(value) ? "" : " (Java's getOption: " + value + ")"));
+    }
+    return value;
+  }
+
+  /**
+   * What getsockopt(2) itself returns for a value Java reported. On Linux the kernel stores twice
+   * the SO_RCVBUF/SO_SNDBUF that setsockopt asks for (room for its own bookkeeping, {@code man 7
+   * socket}) and getsockopt returns the doubled size; the JDK halves it again on Linux so that Java
+   * reads back what it set. Every other option is returned as Java reports it.
+   *
+   * @param option the option
+   * @param javaValue what {@code getOption} returned
+   * @return the value a C program would read: SO_RCVBUF and SO_SNDBUF doubled (in bytes; an odd
+   *     kernel value would show one less, as the JDK rounded it down)
+   */
+  public static Object kernelValue(SocketOption<?> option, Object javaValue) {
+    boolean halvedByTheJdk =
+        (option == java.net.StandardSocketOptions.SO_RCVBUF
+                || option == java.net.StandardSocketOptions.SO_SNDBUF)
+            && System.getProperty("os.name", "").startsWith("Linux");
+    return halvedByTheJdk ? (Object) (2 * (Integer) javaValue) : javaValue;
+  }
+
+  /**
+   * The C name of a socket option: Java's names are C's except TCP_KEEPINTERVAL (C: TCP_KEEPINTVL)
+   * and TCP_KEEPCOUNT (C: TCP_KEEPCNT), {@code man 7 tcp}.
+   *
+   * @param option a standard or extended ({@code jdk.net.ExtendedSocketOptions}) option
+   * @return e.g. {@code "SO_RCVBUF"}, {@code "TCP_KEEPINTVL"}
+   */
+  public static String cName(SocketOption<?> option) {
+    return switch (option.name()) {
+      case "TCP_KEEPINTERVAL" -> "TCP_KEEPINTVL";
+      case "TCP_KEEPCOUNT" -> "TCP_KEEPCNT";
+      default -> option.name();
+    };
+  }
+
+  // An option's value as C passes it: a boolean is the int 0 or 1.
+  private static Object shown(Object value) {
+    return value instanceof Boolean b ? (b ? 1 : 0) : value;
   }
 
   // ---- bind(2), listen(2) -------------------------------------------------------------------

@@ -6,6 +6,7 @@ import dev.socklab.check.CheckCommand;
 import dev.socklab.client.ClientMain;
 import dev.socklab.common.Cli;
 import dev.socklab.echo.EchoServerCommand;
+import dev.socklab.netinfo.NetinfoMain;
 import dev.socklab.udp.UdpServerCommand;
 import dev.socklab.uds.UdsServerCommand;
 import java.util.ArrayList;
@@ -62,6 +63,9 @@ public final class SocklabCommand implements Runnable {
   public static final List<String> CLIENTS =
       List.of("echo-client", "chat-client", "udp-client", "uds-client");
 
+  /** Names and socket options: subcommands of the netinfo jar's {@link NetinfoMain}. */
+  public static final List<String> NETINFO = List.of("resolve", "sockopt");
+
   /** The launcher's own commands, which have no Java main (see the {@code socklab} script). */
   private static final List<Class<?>> LAUNCHER_COMMANDS =
       List.of(Help.class, Man.class, Completion.class, Test.class, Build.class, Dist.class);
@@ -86,22 +90,34 @@ public final class SocklabCommand implements Runnable {
     CommandLine socklab = new CommandLine(new SocklabCommand());
     SERVERS.forEach((name, type) -> register(socklab, name, new CommandLine(type)));
     // Through ClientMain, as `java -jar clients.jar echo-client` resolves them.
-    Map<String, CommandLine> clients = new CommandLine(new ClientMain()).getSubcommands();
-    for (String name : CLIENTS) {
-      CommandLine client = clients.get(name);
-      if (client == null) {
-        throw new IllegalStateException(
-            "ClientMain has no subcommand '" + name + "' (it has " + clients.keySet() + ")");
-      }
-      register(socklab, name, client);
-    }
+    subcommands(socklab, new ClientMain(), CLIENTS);
     register(socklab, "check", new CommandLine(CheckCommand.class));
     register(socklab, "bench", new CommandLine(BenchCommand.class));
+    subcommands(socklab, new NetinfoMain(), NETINFO);
     for (Class<?> type : LAUNCHER_COMMANDS) {
       CommandLine command = new CommandLine(type);
       register(socklab, command.getCommandName(), command);
     }
     return socklab;
+  }
+
+  // The commands a jar's main knows by name (`java -jar clients.jar echo-client`), registered
+  // as that main resolves them.
+  private static void subcommands(CommandLine parent, Object main, List<String> names) {
+    Map<String, CommandLine> known = new CommandLine(main).getSubcommands();
+    for (String name : names) {
+      CommandLine command = known.get(name);
+      if (command == null) {
+        throw new IllegalStateException(
+            main.getClass().getSimpleName()
+                + " has no subcommand '"
+                + name
+                + "' (it has "
+                + known.keySet()
+                + ")");
+      }
+      register(parent, name, command);
+    }
   }
 
   private static void register(CommandLine parent, String name, CommandLine command) {
@@ -202,6 +218,7 @@ public final class SocklabCommand implements Runnable {
       names.addAll(CLIENTS);
       names.add("check");
       names.add("bench");
+      names.addAll(NETINFO);
       LAUNCHER_COMMANDS.forEach(type -> names.add(type.getAnnotation(Command.class).name()));
       return names.iterator();
     }

@@ -3,6 +3,7 @@ package dev.socklab.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.socklab.client.ClientMain;
+import dev.socklab.netinfo.NetinfoMain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,14 +41,27 @@ class LauncherTableTest {
 
   @Test
   void clientsRunClientMainWhichKnowsThemByTheirName() throws IOException {
-    CommandLine clients = new CommandLine(new ClientMain());
+    assertRowsRunAMainThatKnowsThemByName("client", new ClientMain());
+  }
+
+  @Test
+  void namesAndSocketOptionsRunNetinfoMainWhichKnowsThemByTheirName() throws IOException {
+    assertRowsRunAMainThatKnowsThemByName("info", new NetinfoMain());
+    assertThat(table.names()).contains("resolve", "sockopt");
+  }
+
+  // Rows of this kind run `main` (their module's jar's main too), which has them as subcommands.
+  private void assertRowsRunAMainThatKnowsThemByName(String kind, Object main) throws IOException {
+    CommandLine commands = new CommandLine(main);
     for (LauncherTable.Row row : table.rows()) {
-      if (!row.kind().equals("client")) {
+      if (!row.kind().equals(kind)) {
         continue;
       }
-      assertThat(row.main()).as(row.name()).isEqualTo(ClientMain.class.getName());
+      assertThat(row.main()).as(row.name()).isEqualTo(main.getClass().getName());
       assertThat(moduleMain(row.module())).as(row.module() + "/pom.xml").isEqualTo(row.main());
-      assertThat(clients.getSubcommands()).as("ClientMain's subcommands").containsKey(row.name());
+      assertThat(commands.getSubcommands())
+          .as(main.getClass().getSimpleName() + "'s subcommands")
+          .containsKey(row.name());
     }
   }
 
@@ -59,7 +73,7 @@ class LauncherTableTest {
         assertThat(row.main()).as(row.name()).isEqualTo("-");
         assertThat(script).as(row.name()).contains("cmd_" + row.name().replace('-', '_') + "() {");
       } else {
-        assertThat(row.kind()).as(row.name()).isIn("server", "client", "check");
+        assertThat(row.kind()).as(row.name()).isIn("server", "client", "check", "info");
       }
       assertThat(row.summary()).as(row.name()).isNotBlank();
     }

@@ -29,6 +29,8 @@ class ManPagesTest {
             "socklab-udp-client-listen.1",
             "socklab-udp-client-discover.1",
             "socklab-uds-client.1",
+            "socklab-resolve.1",
+            "socklab-sockopt.1",
             "socklab-completion.1",
             "socklab-man.1")
         .hasSize(ManPages.tree(socklab.getCommandSpec()).size());

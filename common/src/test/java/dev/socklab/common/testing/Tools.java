@@ -31,6 +31,23 @@ public final class Tools {
   }
 
   /**
+   * Requires root (uid 0): for tests that make namespaces or bind-mount over system files. No sudo
+   * fallback: such a test runs its commands in its own process tree.
+   *
+   * @param what what the test does that needs root, for the skip message
+   */
+  public static void requireRoot(String what) {
+    skipOrFail(isRoot(), what + " needs root (uid 0); run the tests as root, as .ci/run does");
+  }
+
+  /**
+   * @return whether this process runs as root (by uid, not by name)
+   */
+  public static boolean isRoot() {
+    return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+  }
+
+  /**
    * Skips (locally) or fails (in CI) the calling test unless {@code ok}.
    *
    * @param ok whether the precondition holds
