@@ -1,5 +1,7 @@
 package dev.socklab.check;
 
+import static dev.socklab.common.JsonText.quote;
+
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -94,7 +96,10 @@ enum Report {
 
   private static String json(Kind kind, String target, List<Runner.Result> results) {
     StringBuilder b = new StringBuilder();
-    b.append("{\"kind\":").append(q(kind.toString())).append(",\"target\":").append(q(target));
+    b.append("{\"kind\":")
+        .append(quote(kind.toString()))
+        .append(",\"target\":")
+        .append(quote(target));
     b.append(",\"passed\":")
         .append(count(results, Outcome.Status.PASS) + count(results, Outcome.Status.WARN));
     b.append(",\"failed\":").append(count(results, Outcome.Status.FAIL));
@@ -103,43 +108,21 @@ enum Report {
     for (int i = 0; i < results.size(); i++) {
       Runner.Result r = results.get(i);
       Outcome o = r.outcome();
-      b.append(i == 0 ? "" : ",").append("{\"name\":").append(q(r.checkCase().name()));
-      b.append(",\"status\":").append(q(o.status().name()));
+      b.append(i == 0 ? "" : ",").append("{\"name\":").append(quote(r.checkCase().name()));
+      b.append(",\"status\":").append(quote(o.status().name()));
       b.append(",\"millis\":").append(r.took().toMillis());
-      b.append(",\"detail\":").append(q(o.detail()));
-      b.append(",\"expected\":").append(q(o.expected()));
-      b.append(",\"seen\":").append(q(o.seen()));
-      b.append(",\"hint\":").append(q(o.hint()));
-      b.append(",\"topic\":").append(q(r.checkCase().topic()));
+      b.append(",\"detail\":").append(quote(o.detail()));
+      b.append(",\"expected\":").append(quote(o.expected()));
+      b.append(",\"seen\":").append(quote(o.seen()));
+      b.append(",\"hint\":").append(quote(o.hint()));
+      b.append(",\"topic\":").append(quote(r.checkCase().topic()));
       b.append(",\"transcript\":[");
       for (int j = 0; j < r.transcript().size(); j++) {
-        b.append(j == 0 ? "" : ",").append(q(r.transcript().get(j)));
+        b.append(j == 0 ? "" : ",").append(quote(r.transcript().get(j)));
       }
       b.append("]}");
     }
     return b.append("]}\n").toString();
-  }
-
-  // A JSON string (RFC 8259): quotes, backslash and control characters escaped.
-  private static String q(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
   }
 
   private static String junit(Kind kind, String target, List<Runner.Result> results) {
@@ -223,6 +206,6 @@ enum Report {
 
   // A YAML scalar on one line: a double-quoted string, escaped as JSON (YAML accepts it).
   private static String yaml(String s) {
-    return q(s);
+    return quote(s);
   }
 }
