@@ -1,6 +1,8 @@
 package dev.socklab.common;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -55,7 +57,8 @@ public final class Inherited {
 
   /**
    * {@code --inetd}: the one connection on standard input. From now on nothing may be printed to
-   * stdout, which inetd and socat point at the same connection: {@link System#out} becomes stderr.
+   * stdout, which inetd and socat point at the same connection: {@link System#out} becomes stderr,
+   * reopened so that it outlives the connection's close.
    *
    * @param calls traces what fd 0 is
    * @param example how to start the server this way, for the error, e.g. {@code socat
@@ -67,7 +70,7 @@ public final class Inherited {
   public static SocketChannel connection(SocketCalls calls, String example) throws IOException {
     Channel ch = calls.inheritedChannel();
     if (ch instanceof SocketChannel c) {
-      System.setOut(System.err);
+      keepStderr();
       return c;
     }
     if (ch instanceof ServerSocketChannel) {
@@ -88,7 +91,7 @@ public final class Inherited {
    *
    * @param calls traces what fd 0 is
    * @return the listening channel (blocking), or null when standard input is no socket; when there
-   *     is one, {@link System#out} becomes stderr, as stdout may be that socket too
+   *     is one, {@link System#out} becomes stderr (reopened), as stdout may be that socket too
    * @throws UserError if standard input is a connected socket (the server needs {@code --inetd})
    * @throws IOException if the JDK cannot wrap fd 0
    */
@@ -100,7 +103,7 @@ public final class Inherited {
               + " one connection");
     }
     if (ch instanceof ServerSocketChannel l) {
-      System.setOut(System.err); // stdout may be the same socket (StandardOutput=inherit)
+      keepStderr();
       return l;
     }
     return null;
@@ -148,6 +151,21 @@ public final class Inherited {
       }
     }
     return false;
+  }
+
+  // Closing an inherited channel makes the JDK point fds 0, 1 and 2 at /dev/null
+  // (sun.nio.ch.InheritedChannel), which would silence the log and the summary from then on:
+  // stderr gets a descriptor of its own, opened (O_APPEND) on the same pipe, terminal or file.
+  // stdout may be the inherited socket itself (inetd, StandardOutput=inherit): it goes to stderr.
+  private static void keepStderr() {
+    try {
+      System.setErr(
+          new PrintStream(
+              new FileOutputStream("/proc/self/fd/2", true), true, System.err.charset()));
+    } catch (IOException | SecurityException e) {
+      // A socket (systemd's journal stream) cannot be reopened: lines after the close are lost.
+    }
+    System.setOut(System.err);
   }
 
   // What fd 0 is, as /proc says: "a terminal (/dev/pts/3)", "a pipe (pipe:[4711])", "/dev/null".

@@ -165,7 +165,7 @@ public final class NetErrors {
    * @param port the local port, 1-65535
    * @return how many are in TIME_WAIT, or 0 if a socket listens on the port or /proc is unreadable
    */
-  static int timeWaitOnly(int port) {
+  public static int timeWaitOnly(int port) {
     String hexPort = String.format(":%04X", port);
     int timeWait = 0;
     for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {

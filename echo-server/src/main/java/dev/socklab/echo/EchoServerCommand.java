@@ -186,6 +186,7 @@ public final class EchoServerCommand implements Callable<Integer> {
     SocketCalls calls = new SocketCalls(trace);
     if (inetd) {
       SocketChannel conn = Inherited.connection(calls, INETD_EXAMPLE);
+      java.net.SocketAddress peer = conn.getRemoteAddress(); // now: the client may leave soon
       // stdout is the connection: the banner and the summary go to stderr with the log.
       return ServerRun.untilSignalled(
           "echo-server",
@@ -194,7 +195,8 @@ public final class EchoServerCommand implements Callable<Integer> {
             return new ServerRun.Started(
                 String.format(
                     "echo-server --inetd: pid %d serves the connection on standard input (%s)",
-                    ProcessHandle.current().pid(), Endpoints.format(conn.getRemoteAddress())),
+                    ProcessHandle.current().pid(),
+                    peer instanceof InetSocketAddress ? Endpoints.format(peer) : "AF_UNIX"),
                 server.failure(),
                 () -> summary(server.stop(grace)),
                 server.finished());
