@@ -56,7 +56,8 @@ class SystemdUnitsIT {
     Files.createSymbolicLink(
         opt.resolve("socklab"), Path.of("socklab-" + System.getProperty("socklab.version")));
     units = Files.createDirectories(root.resolve("etc/systemd/system"));
-    try (var files = Files.list(Path.of(System.getProperty("socklab.root"), "deploy/systemd"))) {
+    // The units as the release ships them, the same files as the clone's deploy/systemd.
+    try (var files = Files.list(opt.resolve("socklab/deploy/systemd"))) {
       for (Path unit : files.toList()) {
         Files.copy(unit, units.resolve(unit.getFileName()));
       }
