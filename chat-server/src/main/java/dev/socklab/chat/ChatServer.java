@@ -4,6 +4,7 @@ import dev.socklab.common.Trace;
 import dev.socklab.netty.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -135,6 +136,37 @@ public interface ChatServer extends AutoCloseable {
       case SELECTOR -> SelectorChatServer.start(config);
       case NETTY -> NettyChatServer.start(config);
     };
+  }
+
+  /**
+   * Serves a listening socket the service manager made instead of binding one. Each engine adopts
+   * what its library can: the selector engine the socket on standard input ({@link
+   * System#inheritedChannel()}, systemd {@code StandardInput=socket}), the Netty engine (epoll) a
+   * descriptor passed with {@code LISTEN_FDS} ({@code man 3 sd_listen_fds}).
+   *
+   * @param engine which engine
+   * @param config how to serve; address and backlog unused
+   * @param stdin the listening channel on standard input, or null
+   * @param fd the {@code LISTEN_FDS} descriptor (3), or -1
+   * @return the running server
+   * @throws dev.socklab.common.UserError if the engine cannot adopt what was inherited
+   * @throws IOException if the sockets cannot be set up
+   */
+  static ChatServer adopt(Engine engine, Config config, ServerSocketChannel stdin, int fd)
+      throws IOException {
+    if (engine == Engine.SELECTOR && stdin != null) {
+      return SelectorChatServer.start(config, stdin);
+    }
+    if (engine == Engine.NETTY && fd >= 0) {
+      return NettyChatServer.adopt(config, fd);
+    }
+    throw new dev.socklab.common.UserError(
+        stdin != null
+            ? "the Netty engine adopts LISTEN_FDS descriptors, not a socket on standard input: use"
+                + " --engine selector, or leave StandardInput= unset"
+            : "LISTEN_FDS passes the listening socket as fd "
+                + fd
+                + ", which the JDK's Selector cannot adopt: use --engine netty (epoll)");
   }
 
   /**

@@ -4,12 +4,17 @@ import dev.socklab.common.Cli;
 import dev.socklab.common.Defaults;
 import dev.socklab.common.Durations;
 import dev.socklab.common.Endpoints;
+import dev.socklab.common.Inherited;
 import dev.socklab.common.ListenOptions;
 import dev.socklab.common.LogOptions;
 import dev.socklab.common.ServerRun;
+import dev.socklab.common.SocketCalls;
 import dev.socklab.common.Trace;
+import dev.socklab.common.UserError;
+import dev.socklab.netty.SdNotify;
 import dev.socklab.netty.Transport;
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -134,18 +139,40 @@ public final class ChatServerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    int fds = Inherited.listenFds();
+    if (fds > 1) {
+      throw new UserError(
+          "LISTEN_FDS="
+              + fds
+              + ": chat-server serves one socket; give the .socket unit one Listen");
+    }
+    ServerSocketChannel stdin = Inherited.listener(new SocketCalls(trace));
+    boolean inherited = fds == 1 || stdin != null;
     return ServerRun.untilSignalled(
         "chat-server",
         () -> {
-          ChatServer server = ChatServer.start(engine, config);
+          ChatServer server =
+              inherited
+                  ? ChatServer.adopt(
+                      engine, config, stdin, fds == 1 ? Inherited.SD_LISTEN_FDS_START : -1)
+                  : ChatServer.start(engine, config);
           InetSocketAddress bound = server.localAddress();
-          return new ServerRun.Started(
+          String banner =
               String.format(
-                  "chat-server listening on %s (TCP, %s) — join with: nc %s %d",
+                  "chat-server listening on %s (TCP, %s%s) — join with: nc %s %d",
                   Endpoints.format(bound),
+                  inherited
+                      ? (stdin != null ? "inherited on standard input" : "inherited fd 3")
+                          + ": socket-activated, "
+                      : "",
                   server.describe(),
                   Endpoints.hostToReach(bound),
-                  bound.getPort()),
+                  bound.getPort());
+          if (engine == ChatServer.Engine.NETTY) {
+            SdNotify.ready(banner, trace); // Type=notify: READY=1 once we listen
+          }
+          return new ServerRun.Started(
+              banner,
               server.failure(),
               () -> {
                 ChatServer.Stats stats = server.stop(grace);

@@ -85,32 +85,37 @@ public final class NettyChatServer implements ChatServer {
     return server;
   }
 
+  /**
+   * Serves the TCP listening socket the service manager passed as {@code fd} ({@code LISTEN_FDS}:
+   * {@code man 3 sd_listen_fds}) instead of binding one; the address and backlog of {@code config}
+   * are unused.
+   *
+   * @param config how to serve; its transport must resolve to epoll
+   * @param fd the inherited descriptor, 3 or more
+   * @return the running server
+   * @throws dev.socklab.common.UserError if the transport is not epoll, or {@code fd} is not a TCP
+   *     listening socket
+   */
+  public static NettyChatServer adopt(Config config, int fd) {
+    NettyChatServer server = new NettyChatServer(config);
+    try {
+      server.listener =
+          NettyListenTrace.adopt(
+              server.bootstrap(),
+              server.transport.inheritedServerChannel(fd, false),
+              fd,
+              config.trace(),
+              false);
+    } catch (RuntimeException e) {
+      server.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      throw e;
+    }
+    server.watchListener();
+    return server;
+  }
+
   private void bind() {
-    int high = config.maxPendingBytes();
-    ServerBootstrap b =
-        new ServerBootstrap()
-            .group(group)
-            .channel(transport.tcpServerChannel())
-            .option(ChannelOption.SO_BACKLOG, config.backlog())
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-            .childOption(
-                ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
-            .childHandler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    String remote = "#" + ++nextId + " " + Endpoints.format(ch.remoteAddress());
-                    if (config.trace().on()) {
-                      ch.pipeline()
-                          .addLast(new NettyTraceHandler(config.trace().forConnection(remote)));
-                    }
-                    ch.pipeline()
-                        .addLast(new LineBasedFrameDecoder(config.maxLineBytes(), true, true))
-                        .addLast(new ClientHandler(remote));
-                  }
-                });
+    ServerBootstrap b = bootstrap().channel(transport.tcpServerChannel());
     try {
       listener =
           NettyListenTrace.bind(
@@ -128,6 +133,37 @@ public final class NettyChatServer implements ChatServer {
       }
       throw e;
     }
+    watchListener();
+  }
+
+  // No channel class yet: bind() names one, adopt() hands over the inherited channel.
+  private ServerBootstrap bootstrap() {
+    int high = config.maxPendingBytes();
+    return new ServerBootstrap()
+        .group(group)
+        .option(ChannelOption.SO_BACKLOG, config.backlog())
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .childOption(
+            ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
+        .childHandler(
+            new ChannelInitializer<Channel>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                String remote = "#" + ++nextId + " " + Endpoints.format(ch.remoteAddress());
+                if (config.trace().on()) {
+                  ch.pipeline()
+                      .addLast(new NettyTraceHandler(config.trace().forConnection(remote)));
+                }
+                ch.pipeline()
+                    .addLast(new LineBasedFrameDecoder(config.maxLineBytes(), true, true))
+                    .addLast(new ClientHandler(remote));
+              }
+            });
+  }
+
+  private void watchListener() {
     // The event loop does not die, but its listener can close under it: then the server is dead.
     listener
         .closeFuture()

@@ -75,13 +75,33 @@ public final class SelectorChatServer implements ChatServer {
    * @throws IOException if the selector or socket cannot be created
    */
   public static SelectorChatServer start(Config config) throws IOException {
+    return start(config, null);
+  }
+
+  /**
+   * Serves a listening socket the service manager made and left on standard input (systemd {@code
+   * Accept=no} with {@code StandardInput=socket}: {@code man 5 systemd.socket}) instead of binding
+   * one: no socket(2), setsockopt(2), bind(2) or listen(2), so the address and backlog of {@code
+   * config} are unused.
+   *
+   * @param config how to serve
+   * @param inherited the listening channel on standard input, or null to bind as {@link
+   *     #start(Config)} does
+   * @return the running server
+   * @throws dev.socklab.common.UserError if the address cannot be bound
+   * @throws IOException if the sockets cannot be set up
+   */
+  public static SelectorChatServer start(Config config, ServerSocketChannel inherited)
+      throws IOException {
     SocketCalls calls = new SocketCalls(config.trace());
     Selector selector = Selector.open(); // the fd sets of select(); epoll_create(2) on Linux
-    ServerSocketChannel listener = null;
+    ServerSocketChannel listener = inherited;
     try {
-      listener = calls.serverSocketChannel(); // socket(2)
-      calls.setsockopt(listener, StandardSocketOptions.SO_REUSEADDR, true);
-      calls.bindAndListen(listener, config.bindAddress(), config.backlog()); // bind(2), listen(2)
+      if (listener == null) {
+        listener = calls.serverSocketChannel(); // socket(2)
+        calls.setsockopt(listener, StandardSocketOptions.SO_REUSEADDR, true);
+        calls.bindAndListen(listener, config.bindAddress(), config.backlog()); // bind, listen
+      }
       calls.setNonBlocking(listener); // accept() returns null instead of blocking
       listener.register(selector, SelectionKey.OP_ACCEPT); // FD_SET(listenfd, &rset)
     } catch (IOException | RuntimeException e) {

@@ -158,6 +158,20 @@ public final class NetErrors {
     String where = Endpoints.format(address);
     int port = address.getPort();
     Errno errno = errno(e);
+    int timeWait = errno == Errno.EADDRINUSE ? timeWaitOnly(port) : 0;
+    if (timeWait > 0) {
+      return new UserError(
+          "port "
+              + port
+              + " is held by "
+              + timeWait
+              + " connection(s) in TIME_WAIT ("
+              + where
+              + ", EADDRINUSE): the side that closes first keeps each for 60 s (2*MSL, RFC 9293),"
+              + " and without SO_REUSEADDR on both the old listening socket and the new one bind"
+              + " fails until then; wait a minute, or leave SO_REUSEADDR on (no --no-reuseaddr)",
+          e);
+    }
     if (errno == Errno.EADDRINUSE) {
       return new UserError(
           "port "
@@ -185,6 +199,35 @@ public final class NetErrors {
           e);
     }
     return new UserError("cannot bind " + where + ": " + e.getMessage(), e);
+  }
+
+  /**
+   * Counts the TCP sockets on local port {@code port} in TIME_WAIT, from {@code /proc/net/tcp} and
+   * {@code tcp6} (state 06; {@code man 5 proc}), when nothing listens there (state 0A): then
+   * TIME_WAIT alone is why bind(2) said EADDRINUSE.
+   *
+   * @param port the local port, 1-65535
+   * @return how many are in TIME_WAIT, or 0 if a socket listens on the port or /proc is unreadable
+   */
+  public static int timeWaitOnly(int port) {
+    String hexPort = String.format(":%04X", port);
+    int timeWait = 0;
+    for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+      try {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(file))) {
+          String[] f = line.trim().split("\\s+");
+          if (f.length > 3 && f[1].endsWith(hexPort)) {
+            if (f[3].equals("0A")) {
+              return 0; // a live listener: the usual "port in use"
+            }
+            timeWait += f[3].equals("06") ? 1 : 0;
+          }
+        }
+      } catch (IOException e) {
+        // no /proc (not Linux, or hidden): say nothing about TIME_WAIT
+      }
+    }
+    return timeWait;
   }
 
   /**

@@ -27,12 +27,30 @@ public final class ServerRun {
    *     while the server is healthy
    * @param stop stops gracefully and says what the server did, without the server's name, e.g.
    *     {@code "3 clients served, ..."}
+   * @param finished completes when the server's work is done on its own, e.g. the one connection of
+   *     {@code --inetd} ended: the server then stops as after a signal and exits 0
    */
   public record Started(
-      String banner, CompletableFuture<Throwable> failure, Supplier<String> stop) {}
+      String banner,
+      CompletableFuture<Throwable> failure,
+      Supplier<String> stop,
+      CompletableFuture<?> finished) {
+
+    /**
+     * A server that runs until a signal (or its failure): {@code finished} never completes.
+     *
+     * @param banner what listens where and how to connect
+     * @param failure completes with the cause if the server's loop dies on its own
+     * @param stop stops gracefully and says what the server did
+     */
+    public Started(String banner, CompletableFuture<Throwable> failure, Supplier<String> stop) {
+      this(banner, failure, stop, new CompletableFuture<>());
+    }
+  }
 
   /**
-   * Runs a server until SIGINT or SIGTERM, then stops it.
+   * Runs a server until SIGINT or SIGTERM (or until it has {@linkplain Started#finished finished}),
+   * then stops it.
    *
    * @param name the server's name for the summary line, e.g. {@code "echo-server"}
    * @param start binds and starts the server; may throw {@link UserError}
@@ -67,6 +85,7 @@ public final class ServerRun {
               died.set(e);
               signals.request(); // wake the wait below as a signal would
             });
+    server.finished().thenRun(() -> signals.request("connection ended"));
     out.println(server.banner());
     out.flush();
     signals.await();

@@ -69,8 +69,17 @@ public final class Signals {
 
   /** Asks for shutdown as a signal would (used by tests and by fatal errors in a server). */
   public void request() {
+    request("request");
+  }
+
+  /**
+   * Asks for shutdown for a reason other than a signal, named in the summary line.
+   *
+   * @param reason e.g. {@code "connection ended"}
+   */
+  public void request(String reason) {
     if (received.compareAndSet(false, true)) {
-      name = "request";
+      name = reason;
       requested.countDown();
     }
   }

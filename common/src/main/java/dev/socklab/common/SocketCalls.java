@@ -190,6 +190,37 @@ public final class SocketCalls {
     run("connect(" + Endpoints.format(peer) + ")", () -> ch.connect(peer));
   }
 
+  /**
+   * The socket a service manager left on standard input (fd 0), as inetd, systemd ({@code
+   * StandardInput=socket}), {@code systemd-socket-activate --inetd} and socat's {@code EXEC:} hand
+   * one over: {@link System#inheritedChannel()}, which asks the kernel what fd 0 is (fstat(2),
+   * getsockopt(SO_TYPE), getsockname(2)). Traced only when fd 0 is a stream socket: no socket(2),
+   * bind(2) or listen(2) of ours comes before it.
+   *
+   * @return a listening {@link ServerSocketChannel}, a connected {@link SocketChannel} (TCP or
+   *     AF_UNIX, in blocking mode), or null when fd 0 is no stream socket (a terminal, a pipe, a
+   *     file)
+   * @throws IOException if fd 0 is a socket the JDK cannot wrap
+   */
+  public java.nio.channels.Channel inheritedChannel() throws IOException {
+    java.nio.channels.Channel ch;
+    try {
+      ch = System.inheritedChannel();
+    } catch (IOException e) {
+      throw failed("inherited fd 0", e);
+    }
+    if (ch instanceof ServerSocketChannel l) {
+      trace.call("fd 0 inherited: listening socket " + Endpoints.format(l.getLocalAddress()));
+    } else if (ch instanceof SocketChannel c) {
+      trace.call(
+          "fd 0 inherited: connected socket "
+              + Endpoints.format(c.getLocalAddress())
+              + " <- "
+              + Endpoints.format(c.getRemoteAddress()));
+    }
+    return ch;
+  }
+
   // ---- setsockopt(2) ------------------------------------------------------------------------
 
   /**

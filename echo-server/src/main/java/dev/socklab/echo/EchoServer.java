@@ -4,14 +4,19 @@ import dev.socklab.common.Endpoints;
 import dev.socklab.common.NetErrors;
 import dev.socklab.common.SocketCalls;
 import dev.socklab.common.Trace;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -57,6 +62,8 @@ public final class EchoServer implements AutoCloseable {
    *     never
    * @param tcpNoDelay TCP_NODELAY: send each echo at once instead of letting Nagle's algorithm hold
    *     small segments back (RFC 896)
+   * @param reuseAddress SO_REUSEADDR on the listening socket: bind(2) succeeds while connections of
+   *     an earlier run linger in TIME_WAIT; false sets it to 0 (the JDK turns it on by default)
    * @param bufferSize most bytes read per read() call, 1 to 1 MiB (each client starts with 512 and
    *     grows while its reads fill the buffer)
    * @param trace where socket calls are traced ({@code --trace})
@@ -68,6 +75,7 @@ public final class EchoServer implements AutoCloseable {
       int maxClients,
       Duration idleTimeout,
       boolean tcpNoDelay,
+      boolean reuseAddress,
       int bufferSize,
       Trace trace) {
 
@@ -101,7 +109,7 @@ public final class EchoServer implements AutoCloseable {
 
     /**
      * Defaults for everything but the address: virtual threads, backlog {@value #DEFAULT_BACKLOG},
-     * TCP_NODELAY on, no idle timeout, no trace.
+     * TCP_NODELAY and SO_REUSEADDR on, no idle timeout, no trace.
      *
      * @param bindAddress where to listen
      * @return the default configuration
@@ -114,6 +122,7 @@ public final class EchoServer implements AutoCloseable {
           DEFAULT_MAX_CLIENTS,
           Duration.ZERO,
           true,
+          true,
           DEFAULT_BUFFER_SIZE,
           Trace.disabled());
     }
@@ -124,7 +133,15 @@ public final class EchoServer implements AutoCloseable {
      */
     public Config withThreads(ThreadModel model) {
       return new Config(
-          bindAddress, backlog, model, maxClients, idleTimeout, tcpNoDelay, bufferSize, trace);
+          bindAddress,
+          backlog,
+          model,
+          maxClients,
+          idleTimeout,
+          tcpNoDelay,
+          reuseAddress,
+          bufferSize,
+          trace);
     }
 
     /**
@@ -133,7 +150,15 @@ public final class EchoServer implements AutoCloseable {
      */
     public Config withMaxClients(int max) {
       return new Config(
-          bindAddress, backlog, threads, max, idleTimeout, tcpNoDelay, bufferSize, trace);
+          bindAddress,
+          backlog,
+          threads,
+          max,
+          idleTimeout,
+          tcpNoDelay,
+          reuseAddress,
+          bufferSize,
+          trace);
     }
 
     /**
@@ -142,7 +167,32 @@ public final class EchoServer implements AutoCloseable {
      */
     public Config withTrace(Trace t) {
       return new Config(
-          bindAddress, backlog, threads, maxClients, idleTimeout, tcpNoDelay, bufferSize, t);
+          bindAddress,
+          backlog,
+          threads,
+          maxClients,
+          idleTimeout,
+          tcpNoDelay,
+          reuseAddress,
+          bufferSize,
+          t);
+    }
+
+    /**
+     * @param on SO_REUSEADDR on the listening socket
+     * @return this configuration with SO_REUSEADDR on or off
+     */
+    public Config withReuseAddress(boolean on) {
+      return new Config(
+          bindAddress,
+          backlog,
+          threads,
+          maxClients,
+          idleTimeout,
+          tcpNoDelay,
+          on,
+          bufferSize,
+          trace);
     }
 
     /**
@@ -151,7 +201,15 @@ public final class EchoServer implements AutoCloseable {
      */
     public Config withIdleTimeout(Duration idle) {
       return new Config(
-          bindAddress, backlog, threads, maxClients, idle, tcpNoDelay, bufferSize, trace);
+          bindAddress,
+          backlog,
+          threads,
+          maxClients,
+          idle,
+          tcpNoDelay,
+          reuseAddress,
+          bufferSize,
+          trace);
     }
   }
 
@@ -164,7 +222,9 @@ public final class EchoServer implements AutoCloseable {
    */
   public record Stats(long clients, long refused, long bytesEchoed) {}
 
-  private record Client(long id, Socket socket, String name, SocketCalls calls) {}
+  // socket: an accepted (or inherited TCP) java.net Socket, or an inherited AF_UNIX SocketChannel,
+  // which has no java.net adaptor.
+  private record Client(long id, Closeable socket, String name, SocketCalls calls) {}
 
   private final Config config;
   private final SocketCalls calls;
@@ -176,6 +236,7 @@ public final class EchoServer implements AutoCloseable {
   private final AtomicLong nextId = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong(); // served, not refused
   private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
+  private final CompletableFuture<Void> finished = new CompletableFuture<>();
   private final AtomicLong refused = new AtomicLong();
   private final LongAdder bytesEchoed = new LongAdder(); // added to by every client thread
   private volatile boolean stopping;
@@ -202,9 +263,9 @@ public final class EchoServer implements AutoCloseable {
     SocketCalls calls = new SocketCalls(config.trace());
     ServerSocket listener = calls.serverSocket(); // socket(2): unbound until bind()
     // setsockopt(SO_REUSEADDR): a restarted server can bind at once even while connections of its
-    // previous run linger in TIME_WAIT.
+    // previous run linger in TIME_WAIT. Set either way: the JDK's default is on, not C's 0.
     try {
-      calls.setsockopt(listener, StandardSocketOptions.SO_REUSEADDR, true);
+      calls.setsockopt(listener, StandardSocketOptions.SO_REUSEADDR, config.reuseAddress());
     } catch (IOException e) {
       calls.close(listener);
       throw e;
@@ -218,10 +279,62 @@ public final class EchoServer implements AutoCloseable {
   }
 
   /**
-   * @return the address actually bound (with the real port when 0 was asked for)
+   * Serves a listening socket the service manager made (systemd {@code Accept=no} with {@code
+   * StandardInput=socket}; {@code man 5 systemd.socket}): no socket(2), setsockopt(2), bind(2) or
+   * listen(2) here, so {@code bindAddress}, {@code backlog} and {@code reuseAddress} are unused.
+   *
+   * @param config how to serve
+   * @param inherited the listening channel on standard input, in blocking mode
+   * @return the running server
+   */
+  public static EchoServer adopt(Config config, ServerSocketChannel inherited) {
+    // The blocking channel's ServerSocket adaptor: accept() then returns java.net Sockets as here.
+    EchoServer server = new EchoServer(config, new SocketCalls(config.trace()), inherited.socket());
+    server.acceptor.start();
+    return server;
+  }
+
+  /**
+   * {@code --inetd}: serves the one connection the service manager accepted (inetd, systemd {@code
+   * Accept=yes}, socat {@code EXEC:}): the multiprocess server of the course, where the manager
+   * does the accept(2), fork(2) and waitpid(2). {@link #finished()} completes when it ends.
+   *
+   * @param config how to serve; the listening parameters are unused
+   * @param conn the connected channel on standard input (TCP, or AF_UNIX from a socketpair)
+   * @return the server, already serving
+   * @throws IOException if the connection's addresses cannot be read
+   */
+  public static EchoServer serveConnection(Config config, SocketChannel conn) throws IOException {
+    EchoServer server = new EchoServer(config, new SocketCalls(config.trace()), null);
+    SocketAddress peer = conn.getRemoteAddress();
+    boolean tcp = peer instanceof InetSocketAddress;
+    String name = "#1 " + (tcp ? Endpoints.format(peer) : "AF_UNIX peer");
+    Client client =
+        new Client(1, tcp ? conn.socket() : conn, name, server.calls.forConnection(name));
+    server.admit(client);
+    server.workers.execute(
+        () -> {
+          server.serve(client);
+          server.finished.complete(null);
+        });
+    return server;
+  }
+
+  /**
+   * @return the address actually bound (with the real port when 0 was asked for); with {@code
+   *     --inetd}, null
    */
   public InetSocketAddress localAddress() {
-    return (InetSocketAddress) listener.getLocalSocketAddress();
+    return listener == null ? null : (InetSocketAddress) listener.getLocalSocketAddress();
+  }
+
+  /**
+   * Completes when the one connection of {@link #serveConnection} has ended.
+   *
+   * @return a future that never completes for a listening server
+   */
+  public CompletableFuture<Void> finished() {
+    return finished;
   }
 
   /**
@@ -317,18 +430,26 @@ public final class EchoServer implements AutoCloseable {
   // One client, on its own thread: read(2) what the client sends, write(2) it back, until EOF.
   private void serve(Client client) {
     busyThreads.incrementAndGet();
-    Socket socket = client.socket();
     SocketCalls calls = client.calls();
     long echoed = 0;
     String outcome;
     try {
-      calls.setsockopt(socket, StandardSocketOptions.TCP_NODELAY, config.tcpNoDelay());
-      if (!config.idleTimeout().isZero()) {
-        // A read() that waits longer throws SocketTimeoutException: the idle client is closed.
-        calls.setReadTimeout(socket, config.idleTimeout());
+      InputStream in;
+      OutputStream out;
+      if (client.socket() instanceof Socket socket) {
+        calls.setsockopt(socket, StandardSocketOptions.TCP_NODELAY, config.tcpNoDelay());
+        if (!config.idleTimeout().isZero()) {
+          // A read() that waits longer throws SocketTimeoutException: the idle client is closed.
+          calls.setReadTimeout(socket, config.idleTimeout());
+        }
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+      } else {
+        // AF_UNIX on stdin: no TCP_NODELAY, and a blocking channel has no SO_RCVTIMEO in Java.
+        SocketChannel ch = (SocketChannel) client.socket();
+        in = Channels.newInputStream(ch);
+        out = Channels.newOutputStream(ch);
       }
-      InputStream in = socket.getInputStream();
-      OutputStream out = socket.getOutputStream();
       // Start small and grow while reads fill the buffer: 10,000 idle clients then cost 10,000
       // small buffers, not 10,000 full-size ones (the idea of Netty's adaptive allocator).
       byte[] buf = new byte[Math.min(INITIAL_BUFFER, config.bufferSize())];
@@ -344,7 +465,7 @@ public final class EchoServer implements AutoCloseable {
       }
       // EOF: the client shut down its write side (or stop() shut down our read side). All it
       // sent has been written back already, so we owe nothing: send our FIN, then close.
-      calls.shutdown(socket, SocketCalls.How.SHUT_WR);
+      shutdown(client, SocketCalls.How.SHUT_WR);
       outcome = stopping ? "closed: server shutting down" : "closed by peer (EOF)";
     } catch (SocketTimeoutException e) {
       outcome = "idle for " + config.idleTimeout().toMillis() + " ms: closed";
@@ -385,7 +506,7 @@ public final class EchoServer implements AutoCloseable {
       // its loop as if the client had half-closed, sends FIN and closes.
       for (Client c : clients) {
         try {
-          c.calls().shutdown(c.socket(), SocketCalls.How.SHUT_RD);
+          shutdown(c, SocketCalls.How.SHUT_RD);
         } catch (IOException e) {
           // already closed by its own thread: nothing to stop
         }
@@ -417,7 +538,18 @@ public final class EchoServer implements AutoCloseable {
   }
 
   private void closeListener() {
-    calls.closeListener(listener); // close(2): accept() fails, new SYNs are refused
+    if (listener != null) {
+      calls.closeListener(listener); // close(2): accept() fails, new SYNs are refused
+    }
+  }
+
+  // shutdown(2) of either kind of connection.
+  private static void shutdown(Client c, SocketCalls.How how) throws IOException {
+    if (c.socket() instanceof Socket s) {
+      c.calls().shutdown(s, how);
+    } else {
+      c.calls().shutdown((SocketChannel) c.socket(), how);
+    }
   }
 
   private static void closeQuietly(Client client) {

@@ -4,11 +4,17 @@ import dev.socklab.common.Cli;
 import dev.socklab.common.Defaults;
 import dev.socklab.common.Durations;
 import dev.socklab.common.Endpoints;
+import dev.socklab.common.Inherited;
 import dev.socklab.common.ListenOptions;
 import dev.socklab.common.LogOptions;
 import dev.socklab.common.ServerRun;
+import dev.socklab.common.Signals;
+import dev.socklab.common.SocketCalls;
 import dev.socklab.common.Trace;
+import dev.socklab.common.UserError;
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -112,6 +118,25 @@ public final class EchoServerCommand implements Callable<Integer> {
   boolean tcpNoDelay;
 
   @Option(
+      names = "--reuseaddr",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = {
+        "SO_REUSEADDR on the listening socket (default: on): a restarted server binds at once",
+        "while connections of its last run linger in TIME_WAIT; --no-reuseaddr shows why not."
+      })
+  boolean reuseAddress;
+
+  @Option(
+      names = "--inetd",
+      description = {
+        "Serve the one connection on standard input, then exit: started per client by inetd,",
+        "systemd (Accept=yes), socat EXEC: or systemd-socket-activate --accept --inetd."
+      })
+  boolean inetd;
+
+  @Option(
       names = "--buffer-size",
       paramLabel = "BYTES",
       defaultValue = "" + EchoServer.Config.DEFAULT_BUFFER_SIZE,
@@ -152,32 +177,69 @@ public final class EchoServerCommand implements Callable<Integer> {
               maxClients,
               idleTimeout,
               tcpNoDelay,
+              reuseAddress,
               bufferSize,
               trace);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    SocketCalls calls = new SocketCalls(trace);
+    if (inetd) {
+      SocketChannel conn = Inherited.connection(calls, INETD_EXAMPLE);
+      java.net.SocketAddress peer = conn.getRemoteAddress(); // now: the client may leave soon
+      // stdout is the connection: the banner and the summary go to stderr with the log.
+      return ServerRun.untilSignalled(
+          "echo-server",
+          () -> {
+            EchoServer server = EchoServer.serveConnection(config, conn);
+            return new ServerRun.Started(
+                String.format(
+                    "echo-server --inetd: pid %d serves the connection on standard input (%s)",
+                    ProcessHandle.current().pid(),
+                    peer instanceof InetSocketAddress ? Endpoints.format(peer) : "AF_UNIX"),
+                server.failure(),
+                () -> summary(server.stop(grace)),
+                server.finished());
+          },
+          Signals.install(),
+          System.err,
+          System.err);
+    }
+    if (Inherited.listenFds() > 0) {
+      throw new UserError(
+          "LISTEN_FDS passes the listening socket as fd 3, which the JDK cannot adopt (it takes"
+              + " inherited sockets on standard input only): set StandardInput=socket in the"
+              + " service, or run systemd-socket-activate with --inetd");
+    }
+    ServerSocketChannel inherited = Inherited.listener(calls);
     return ServerRun.untilSignalled(
         "echo-server",
         () -> {
-          EchoServer server = EchoServer.start(config);
+          EchoServer server =
+              inherited != null ? EchoServer.adopt(config, inherited) : EchoServer.start(config);
           InetSocketAddress bound = server.localAddress();
           return new ServerRun.Started(
               String.format(
-                  "echo-server listening on %s (TCP, backlog %d, %s) — try: nc %s %d",
+                  "echo-server listening on %s (TCP, %s, %s) — try: nc %s %d",
                   Endpoints.format(bound),
-                  backlog,
+                  inherited != null
+                      ? "inherited on standard input: socket-activated"
+                      : "backlog " + backlog,
                   threads.describe(),
                   Endpoints.hostToReach(bound),
                   bound.getPort()),
               server.failure(),
-              () -> {
-                EchoServer.Stats stats = server.stop(grace);
-                return String.format(
-                    "%d clients served, %d refused, %d bytes echoed",
-                    stats.clients(), stats.refused(), stats.bytesEchoed());
-              });
+              () -> summary(server.stop(grace)));
         });
+  }
+
+  private static final String INETD_EXAMPLE =
+      "socat TCP-LISTEN:7007,reuseaddr,fork EXEC:'socklab echo-server --inetd'";
+
+  private static String summary(EchoServer.Stats stats) {
+    return String.format(
+        "%d clients served, %d refused, %d bytes echoed",
+        stats.clients(), stats.refused(), stats.bytesEchoed());
   }
 
   /** Converts {@code --threads} values. */

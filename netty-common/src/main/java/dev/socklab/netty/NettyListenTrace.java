@@ -57,4 +57,55 @@ public final class NettyListenTrace {
     trace.call("listen(backlog=" + backlog + ")");
     return f.channel();
   }
+
+  /**
+   * Serves a listening socket the service manager made ({@code LISTEN_FDS}: {@code man 3
+   * sd_listen_fds}) instead of binding one: registers it with the bootstrap's event loop, which
+   * starts accepting, and traces where it listens. No socket(2), bind(2) or listen(2) is made.
+   *
+   * @param bootstrap a configured server bootstrap with no channel class set
+   * @param inherited the channel over the inherited descriptor ({@link
+   *     Transport#inheritedServerChannel})
+   * @param fd its descriptor, for the trace line
+   * @param trace the server's tracer
+   * @param unix whether it must be an AF_UNIX socket (else TCP)
+   * @return the listening channel
+   * @throws UserError if the descriptor is not a listening socket of the expected family
+   */
+  public static Channel adopt(
+      ServerBootstrap bootstrap,
+      io.netty.channel.ServerChannel inherited,
+      int fd,
+      Trace trace,
+      boolean unix) {
+    SocketAddress local =
+        dev.socklab.common.Inherited.isListeningSocket(fd, unix)
+            ? inheritedAddress(inherited, unix)
+            : null;
+    if (local == null) {
+      throw new dev.socklab.common.UserError(
+          "fd "
+              + fd
+              + " (LISTEN_FDS) is not a listening "
+              + (unix ? "AF_UNIX" : "TCP")
+              + " socket: check ListenStream= in the .socket unit");
+    }
+    ChannelFuture f = bootstrap.channelFactory(() -> inherited).register().syncUninterruptibly();
+    trace.call("fd " + fd + " inherited (LISTEN_FDS): listening socket " + Endpoints.format(local));
+    return f.channel();
+  }
+
+  /**
+   * getsockname(2) of an inherited socket: a Netty channel knows its local address only once it
+   * bound itself, which an adopted one never did.
+   *
+   * @param inherited a native (epoll) channel over an inherited descriptor
+   * @param unix whether it is an AF_UNIX socket (else TCP); Netty parses the sockaddr as asked
+   * @return the address
+   */
+  public static SocketAddress inheritedAddress(Channel inherited, boolean unix) {
+    io.netty.channel.unix.Socket fd =
+        (io.netty.channel.unix.Socket) ((io.netty.channel.unix.UnixChannel) inherited).fd();
+    return unix ? fd.localDomainSocketAddress() : fd.localAddress();
+  }
 }

@@ -25,7 +25,9 @@ public final class NettyTraceHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    trace.accept(ctx.channel().remoteAddress());
+    if (ctx.channel().parent() != null) { // accepted by us; not a connection we inherited
+      trace.accept(ctx.channel().remoteAddress());
+    }
     super.channelActive(ctx);
   }
 

@@ -165,6 +165,28 @@ public enum Transport {
   }
 
   /**
+   * A listening socket the service manager made and passed as {@code fd} ({@code LISTEN_FDS}, fd 3
+   * onwards: {@code man 3 sd_listen_fds}), as a channel of this transport. Netty's epoll channels
+   * take a descriptor; the JDK's cannot (it adopts standard input only).
+   *
+   * @param fd the descriptor, 3 or more
+   * @param unix an AF_UNIX listening socket (else TCP)
+   * @return the channel, not yet registered
+   * @throws UserError unless this (resolved) transport is epoll
+   */
+  public ServerChannel inheritedServerChannel(int fd, boolean unix) {
+    if (resolve() != EPOLL) {
+      throw new UserError(
+          "an inherited listening socket (LISTEN_FDS, fd "
+              + fd
+              + ") needs --transport epoll: only Netty's epoll channels adopt a descriptor");
+    }
+    // active=true: it already listens, so registering it starts accepting (the one-argument
+    // domain constructor would wait for a bind that never comes).
+    return unix ? new EpollServerDomainSocketChannel(fd, true) : new EpollServerSocketChannel(fd);
+  }
+
+  /**
    * @return the TCP server channel class of this (resolved) transport
    */
   public Class<? extends ServerChannel> tcpServerChannel() {

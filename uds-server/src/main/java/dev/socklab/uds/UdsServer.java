@@ -81,11 +81,11 @@ public final class UdsServer implements AutoCloseable {
     public static final int DEFAULT_MODE = 0600;
 
     /**
-     * @throws IllegalArgumentException unless exactly one of {@code path} and {@code abstractName}
-     *     is given, or if {@code mode} is not 0-0777
+     * @throws IllegalArgumentException if both {@code path} and {@code abstractName} are given, or
+     *     if {@code mode} is not 0-0777
      */
     public Config {
-      if ((path == null) == (abstractName == null)) {
+      if (path != null && abstractName != null) {
         throw new IllegalArgumentException("give a socket path or an abstract name, not both");
       }
       if (mode < 0 || mode > 0777) {
@@ -114,6 +114,16 @@ public final class UdsServer implements AutoCloseable {
      */
     public static Config atAbstractName(String name) {
       return new Config(null, name, DEFAULT_MODE, Set.of(), Transport.AUTO, -1, Trace.disabled());
+    }
+
+    /**
+     * A server on a socket the service manager made ({@link UdsServer#adopt}, {@link
+     * UdsServer#serveConnection}): no path, no name, no mode of ours.
+     *
+     * @return the configuration, with the defaults
+     */
+    public static Config inherited() {
+      return new Config(null, null, DEFAULT_MODE, Set.of(), Transport.AUTO, -1, Trace.disabled());
     }
 
     /**
@@ -174,6 +184,7 @@ public final class UdsServer implements AutoCloseable {
   private final AtomicLong connections = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
+  private final CompletableFuture<Void> finished = new CompletableFuture<>();
   private volatile boolean stopping;
   private Channel unixListener;
   private Channel tcpListener;
@@ -202,6 +213,9 @@ public final class UdsServer implements AutoCloseable {
    * @throws IOException if the socket file cannot be set up
    */
   public static UdsServer start(Config config) throws IOException {
+    if (config.path() == null && config.abstractName() == null) {
+      throw new IllegalArgumentException("start() needs a socket path or an abstract name");
+    }
     UdsServer s = new UdsServer(config);
     try {
       s.bind();
@@ -210,6 +224,73 @@ public final class UdsServer implements AutoCloseable {
       throw e;
     }
     return s;
+  }
+
+  /**
+   * Serves the AF_UNIX listening socket the service manager passed as {@code fd} ({@code
+   * LISTEN_FDS}: {@code man 3 sd_listen_fds}; systemd {@code ListenStream=/run/socklab/echo.sock}):
+   * no bind(2), no chmod(2), and no unlink(2) on stop, for the file is systemd's ({@code
+   * SocketMode=}, {@code RemoveOnStop=}: {@code man 5 systemd.socket}).
+   *
+   * @param config transport (epoll), allowed uids and trace; path, name, mode and TCP are unused
+   * @param fd the inherited descriptor, 3 or more
+   * @return the running server
+   * @throws dev.socklab.common.UserError if the transport is not epoll or {@code fd} is not an
+   *     AF_UNIX listening socket
+   */
+  public static UdsServer adopt(Config config, int fd) {
+    UdsServer s = new UdsServer(config);
+    try {
+      s.unixListener =
+          NettyListenTrace.adopt(
+              s.bootstrap(),
+              s.transport.inheritedServerChannel(fd, true),
+              fd,
+              config.trace(),
+              true);
+    } catch (RuntimeException e) {
+      s.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      throw e;
+    }
+    s.watch(s.unixListener);
+    return s;
+  }
+
+  /**
+   * {@code --inetd}: serves the one AF_UNIX connection on standard input (systemd {@code
+   * Accept=yes} with {@code StandardInput=socket}, {@code systemd-socket-activate --accept
+   * --inetd}, socat {@code EXEC:}) on Netty's epoll transport, with peer credentials as for any
+   * client. {@link #finished()} completes when it ends.
+   *
+   * @param config transport (epoll), allowed uids and trace
+   * @return the server, already serving
+   * @throws dev.socklab.common.UserError if the transport is not epoll
+   */
+  public static UdsServer serveConnection(Config config) {
+    UdsServer s = new UdsServer(config);
+    if (s.transport != Transport.EPOLL) {
+      s.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      throw new UserError("--inetd needs --transport epoll: only it adopts a descriptor");
+    }
+    Channel conn = new EpollDomainSocketChannel(0); // fd 0: the connection the manager accepted
+    new io.netty.bootstrap.Bootstrap()
+        .group(s.group)
+        .channelFactory(() -> conn)
+        .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .handler(s.childInitializer())
+        .register()
+        .syncUninterruptibly();
+    conn.closeFuture().addListener(f -> s.finished.complete(null));
+    return s;
+  }
+
+  /**
+   * Completes when the one connection of {@link #serveConnection} has ended.
+   *
+   * @return a future that never completes for a listening server
+   */
+  public CompletableFuture<Void> finished() {
+    return finished;
   }
 
   private void bind() throws IOException {
@@ -224,7 +305,7 @@ public final class UdsServer implements AutoCloseable {
       try {
         tcpListener =
             NettyListenTrace.bind(
-                bootstrap(transport.tcpServerChannel()),
+                bootstrap().channel(transport.tcpServerChannel()),
                 tcp,
                 config.trace(),
                 SocketCalls.inetFamily(),
@@ -326,7 +407,7 @@ public final class UdsServer implements AutoCloseable {
   private Channel listenUnix(java.net.SocketAddress address, String shown) {
     Channel ch =
         NettyListenTrace.bind(
-            bootstrap(transport.unixServerChannel()),
+            bootstrap().channel(transport.unixServerChannel()),
             address,
             config.trace(),
             "AF_UNIX",
@@ -349,25 +430,28 @@ public final class UdsServer implements AutoCloseable {
             });
   }
 
-  private ServerBootstrap bootstrap(Class<? extends io.netty.channel.ServerChannel> channel) {
+  // No channel class yet: bind() names one, adopt() hands over the inherited channel.
+  private ServerBootstrap bootstrap() {
     return new ServerBootstrap()
         .group(group)
-        .channel(channel)
         .option(ChannelOption.SO_BACKLOG, BACKLOG)
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-        .childHandler(
-            new ChannelInitializer<Channel>() {
-              @Override
-              protected void initChannel(Channel ch) {
-                if (config.trace().on()) {
-                  ch.pipeline()
-                      .addLast(
-                          new NettyTraceHandler(
-                              config.trace().forConnection("#" + (connections.get() + 1))));
-                }
-                ch.pipeline().addLast(new Credentials(), echo);
-              }
-            });
+        .childHandler(childInitializer());
+  }
+
+  private ChannelInitializer<Channel> childInitializer() {
+    return new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        if (config.trace().on()) {
+          ch.pipeline()
+              .addLast(
+                  new NettyTraceHandler(
+                      config.trace().forConnection("#" + (connections.get() + 1))));
+        }
+        ch.pipeline().addLast(new Credentials(), echo);
+      }
+    };
   }
 
   /** Logs each connection's peer credentials and enforces {@code --allow-uid}. */
@@ -412,6 +496,17 @@ public final class UdsServer implements AutoCloseable {
   }
 
   /**
+   * @return the AF_UNIX address listened on, or null with {@code --inetd}
+   */
+  public java.net.SocketAddress localAddress() {
+    if (unixListener == null) {
+      return null;
+    }
+    java.net.SocketAddress a = unixListener.localAddress();
+    return a != null ? a : NettyListenTrace.inheritedAddress(unixListener, true); // adopted
+  }
+
+  /**
    * @return the TCP address served with {@code --tcp}, or null
    */
   public InetSocketAddress tcpAddress() {
@@ -448,8 +543,10 @@ public final class UdsServer implements AutoCloseable {
       return finalStats;
     }
     stopping = true;
-    config.trace().call("close() listening socket");
-    unixListener.close().syncUninterruptibly();
+    if (unixListener != null) { // null with --inetd: nothing listens
+      config.trace().call("close() listening socket");
+      unixListener.close().syncUninterruptibly();
+    }
     if (tcpListener != null) {
       tcpListener.close().syncUninterruptibly();
     }
@@ -463,8 +560,8 @@ public final class UdsServer implements AutoCloseable {
 
   // unlink(2) of our socket file, only if the path still holds the inode we made.
   private boolean removeSocketFile() {
-    if (config.abstractName() != null) {
-      return false;
+    if (config.path() == null) {
+      return false; // an abstract name, or systemd's socket (it removes the file itself)
     }
     Path path = config.path().toAbsolutePath();
     try {

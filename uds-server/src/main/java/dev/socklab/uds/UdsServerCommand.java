@@ -2,10 +2,15 @@ package dev.socklab.uds;
 
 import dev.socklab.common.Cli;
 import dev.socklab.common.Endpoints;
+import dev.socklab.common.Inherited;
 import dev.socklab.common.LogOptions;
 import dev.socklab.common.ServerRun;
+import dev.socklab.common.Signals;
+import dev.socklab.common.SocketCalls;
 import dev.socklab.common.Trace;
 import dev.socklab.common.UnixSocketPaths;
+import dev.socklab.common.UserError;
+import dev.socklab.netty.SdNotify;
 import dev.socklab.netty.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,6 +100,14 @@ public final class UdsServerCommand implements Callable<Integer> {
   Integer tcpPort;
 
   @Option(
+      names = "--inetd",
+      description = {
+        "Serve the one connection on standard input, then exit: started per client by systemd",
+        "(Accept=yes), socat EXEC: or systemd-socket-activate --accept --inetd. Needs epoll."
+      })
+  boolean inetd;
+
+  @Option(
       names = "--grace",
       paramLabel = "DURATION",
       defaultValue = "3s",
@@ -133,6 +146,13 @@ public final class UdsServerCommand implements Callable<Integer> {
           "--mode must be octal permission bits such as 600 or 660, not '" + mode + "'");
     }
     Trace trace = logging.apply();
+    if (inetd) {
+      return serveInetd(trace);
+    }
+    int fds = Inherited.listenFds();
+    if (fds > 0) {
+      return serveInherited(fds, trace);
+    }
     Path socket = path;
     if (socket == null && abstractName == null) {
       socket = UnixSocketPaths.defaultPath("echo.sock");
@@ -160,10 +180,13 @@ public final class UdsServerCommand implements Callable<Integer> {
               server.tcpAddress() == null
                   ? ""
                   : ", and TCP on " + Endpoints.format(server.tcpAddress());
-          return new ServerRun.Started(
+          String banner =
               String.format(
                   "uds-server listening on %s (%s, %s%s) — try: nc -U %s",
-                  where, kind, server.transport(), tcp, where),
+                  where, kind, server.transport(), tcp, where);
+          SdNotify.ready(banner, trace); // Type=notify: READY=1 once we listen
+          return new ServerRun.Started(
+              banner,
               server.failure(),
               () -> {
                 UdsServer.Stats s = server.stop(grace);
@@ -178,4 +201,75 @@ public final class UdsServerCommand implements Callable<Integer> {
               });
         });
   }
+
+  // --inetd: one connection on fd 0; the banner goes to stderr, for stdout is that connection.
+  private int serveInetd(Trace trace) throws Exception {
+    Inherited.connection(new SocketCalls(trace), INETD_EXAMPLE);
+    UdsServer.Config config = inheritedConfig(trace);
+    return ServerRun.untilSignalled(
+        "uds-server",
+        () -> {
+          UdsServer server = UdsServer.serveConnection(config);
+          return new ServerRun.Started(
+              "uds-server --inetd: pid "
+                  + ProcessHandle.current().pid()
+                  + " serves the connection on standard input (AF_UNIX, epoll)",
+              server.failure(),
+              () -> summary(server.stop(grace), "connection closed"),
+              server.finished());
+        },
+        Signals.install(),
+        System.err,
+        System.err);
+  }
+
+  // LISTEN_FDS (man 3 sd_listen_fds): systemd bound the path; serve fd 3.
+  private int serveInherited(int fds, Trace trace) throws Exception {
+    if (fds != 1) {
+      throw new UserError(
+          "LISTEN_FDS="
+              + fds
+              + ": uds-server serves one socket; give the .socket unit one ListenStream=");
+    }
+    UdsServer.Config config = inheritedConfig(trace);
+    return ServerRun.untilSignalled(
+        "uds-server",
+        () -> {
+          UdsServer server = UdsServer.adopt(config, Inherited.SD_LISTEN_FDS_START);
+          String where = Endpoints.format(server.localAddress());
+          String banner =
+              String.format(
+                  "uds-server listening on %s (AF_UNIX stream, inherited fd %d: socket-activated,"
+                      + " %s) — try: nc -U %s",
+                  where, Inherited.SD_LISTEN_FDS_START, server.transport(), where);
+          SdNotify.ready(banner, trace);
+          return new ServerRun.Started(
+              banner,
+              server.failure(),
+              () -> summary(server.stop(grace), where + " left to systemd"));
+        });
+  }
+
+  private UdsServer.Config inheritedConfig(Trace trace) {
+    if (path != null || abstractName != null || mode != null || tcpPort != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--path, --abstract, --mode and --tcp make a socket of our own; with "
+              + (inetd ? "--inetd" : "LISTEN_FDS")
+              + " the socket is inherited");
+    }
+    return UdsServer.Config.inherited()
+        .withAllowUids(Set.copyOf(allowUids))
+        .withTransport(transport)
+        .withTrace(trace);
+  }
+
+  private static String summary(UdsServer.Stats s, String socket) {
+    return String.format(
+        "%d clients served, %d refused by uid, %d bytes echoed; %s",
+        s.clients(), s.refused(), s.bytes(), socket);
+  }
+
+  private static final String INETD_EXAMPLE =
+      "socat UNIX-LISTEN:/tmp/echo.sock,fork EXEC:'socklab uds-server --inetd'";
 }

@@ -30,6 +30,19 @@ public final class Tools {
     skipOrFail(onPath("socat"), "socat is not installed (apt-get install socat)");
   }
 
+  /** Requires systemd-socket-activate (Debian's systemd package; no running systemd needed). */
+  public static void requireSystemdSocketActivate() {
+    skipOrFail(
+        onPath("systemd-socket-activate"),
+        "systemd-socket-activate is not installed (apt-get install systemd)");
+  }
+
+  /** Requires systemd-analyze, for {@code systemd-analyze verify} of unit files. */
+  public static void requireSystemdAnalyze() {
+    skipOrFail(
+        onPath("systemd-analyze"), "systemd-analyze is not installed (apt-get install systemd)");
+  }
+
   /**
    * Requires root (uid 0): for tests that make namespaces or bind-mount over system files. No sudo
    * fallback: such a test runs its commands in its own process tree.

@@ -1,0 +1,72 @@
+package dev.socklab.echo;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.socklab.common.NetErrors;
+import dev.socklab.common.testing.RunningProcess;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * TIME_WAIT: a server that closes its connections first (a graceful stop) leaves them in TIME_WAIT
+ * on its port for 60 s. Restarted at once, it binds only with SO_REUSEADDR, on the old listening
+ * socket and the new one; without it, bind(2) fails with EADDRINUSE and one line that says why.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class EchoServerTimeWaitIT {
+  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+  // Runs a server on an ephemeral port with a client connected and stops it: the server's side
+  // closes first, the client closes after its EOF, so the server's side holds TIME_WAIT.
+  private static int stopWithAClientConnected(boolean reuseAddress) throws Exception {
+    EchoServer server =
+        EchoServer.start(
+            EchoServer.Config.defaults(new InetSocketAddress(LOOPBACK, 0))
+                .withReuseAddress(reuseAddress));
+    int port = server.localAddress().getPort();
+    try (Socket client = new Socket(LOOPBACK, port)) {
+      client.setSoTimeout(10_000);
+      client.getOutputStream().write("hi".getBytes(US_ASCII));
+      assertThat(client.getInputStream().readNBytes(2)).isEqualTo("hi".getBytes(US_ASCII));
+      server.stop(Duration.ofSeconds(2)); // shutdown(SHUT_RD), then our FIN first
+      assertThat(client.getInputStream().read()).isEqualTo(-1);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> NetErrors.timeWaitOnly(port) > 0);
+    return port;
+  }
+
+  @Test
+  void withoutReuseaddrTheRestartFailsWithOneLineAboutTimeWait() throws Exception {
+    int port = stopWithAClientConnected(false);
+    try (RunningProcess again =
+        RunningProcess.start(
+            "--bind", "127.0.0.1", "--port", Integer.toString(port), "--no-reuseaddr")) {
+      assertThat(again.waitFor(Duration.ofSeconds(20))).isEqualTo(1);
+      assertThat(again.stderr()).hasSize(1);
+      assertThat(again.stderr().getFirst())
+          .startsWith("socklab echo-server: port " + port + " is held by ")
+          .contains("TIME_WAIT", "EADDRINUSE", "SO_REUSEADDR");
+    }
+  }
+
+  @Test
+  void withReuseaddrTheSameRestartWorks() throws Exception {
+    int port = stopWithAClientConnected(true);
+    EchoServer again =
+        EchoServer.start(EchoServer.Config.defaults(new InetSocketAddress(LOOPBACK, port)));
+    try (Socket client = new Socket(LOOPBACK, port)) {
+      client.setSoTimeout(10_000);
+      client.getOutputStream().write("again".getBytes(US_ASCII));
+      assertThat(client.getInputStream().readNBytes(5)).isEqualTo("again".getBytes(US_ASCII));
+    } finally {
+      again.stop(Duration.ofSeconds(2));
+    }
+  }
+}
