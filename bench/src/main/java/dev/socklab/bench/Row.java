@@ -175,6 +175,13 @@ record Row(
                   + " a longer --duration",
               100 * spread()));
     }
+    if (errors.late.get() > 0) {
+      warnings.add(
+          String.format(
+              "%d replies came after --timeout, to messages already counted as lost: the server"
+                  + " may be slow rather than lossy (give a longer --timeout)",
+              errors.late.get()));
+    }
     long shortest = rounds.stream().mapToLong(Round::measuredNanos).min().orElse(0);
     if (!rounds.isEmpty() && shortest < 1_000_000_000L) {
       warnings.add(
