@@ -7,6 +7,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,15 +23,18 @@ import java.util.concurrent.TimeUnit;
  * or truncated reply as mismatched.
  */
 final class UdpFlow extends ChannelInboundHandlerAdapter {
-  // What became of each datagram of the last HISTORY sent.
-  private static final byte OUT = 1;
-  private static final byte ANSWERED = 2;
-  private static final byte LOST = 3;
+  // What became of each of the last `history` datagrams answered or lost: a late reply is told
+  // from a duplicate by it.
+  private static final byte ANSWERED = 1;
+  private static final byte LOST = 2;
 
-  private final int history; // a power of two, more than the window
+  private final int history; // a power of two
   private final long[] seqAt;
-  private final long[] sentAt;
-  private final byte[] state;
+  private final byte[] fate;
+  // The datagrams outstanding (at most the window), by sequence number, and in the order sent: a
+  // lost one may wait a whole --timeout while thousands of others come and go.
+  private final Map<Long, Long> sentAt = new HashMap<>();
+  private final ArrayDeque<Long> order = new ArrayDeque<>();
   private final UdpLoad load;
   private final long timeoutNanos;
   private final Payload payload;
@@ -40,8 +46,6 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
   private long interval; // open loop: ns between datagrams; 0 = closed loop
   private long firstDue;
   private long nextSeq; // next datagram to send
-  private long oldest; // oldest datagram that may still be outstanding
-  private int outstanding;
   private boolean stopping;
   private boolean armed; // an open-loop wake-up is scheduled
   private boolean done;
@@ -55,8 +59,7 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
     this.timeoutNanos = timeoutNanos;
     this.history = Integer.highestOneBit(Math.max(4096, load.window() * 4) - 1) << 1;
     this.seqAt = new long[history];
-    this.sentAt = new long[history];
-    this.state = new byte[history];
+    this.fate = new byte[history];
     this.payload = new Payload(load.size(), 0);
     this.received = new byte[load.size()];
   }
@@ -94,18 +97,18 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
     }
     long due = interval == 0 ? Long.MAX_VALUE : (now - firstDue) / interval + 1;
     boolean wrote = false;
-    while (!stopping && nextSeq < quota && nextSeq < due && outstanding < load.window()) {
+    while (!stopping && nextSeq < quota && nextSeq < due && sentAt.size() < load.window()) {
       send(now);
       wrote = true;
     }
     if (wrote) {
       channel.flush();
     }
-    if (stopping && outstanding == 0) {
+    if (stopping && sentAt.isEmpty()) {
       finish();
       return;
     }
-    if (interval > 0 && !stopping && !armed && nextSeq < quota && outstanding < load.window()) {
+    if (interval > 0 && !stopping && !armed && nextSeq < quota && sentAt.size() < load.window()) {
       armed = true;
       long wake = firstDue + nextSeq * interval - now;
       channel.eventLoop().schedule(this::timer, Math.max(0, wake), TimeUnit.NANOSECONDS);
@@ -119,11 +122,8 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
 
   private void send(long now) {
     long seq = nextSeq++;
-    int i = (int) (seq & (history - 1));
-    seqAt[i] = seq;
-    sentAt[i] = now;
-    state[i] = OUT;
-    outstanding++;
+    sentAt.put(seq, now);
+    order.add(seq);
     if (!round.over(now)) {
       round.sent.increment();
     }
@@ -161,25 +161,25 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
       round.errors.note("datagram " + seq + ": " + wrong);
       return;
     }
-    int i = (int) (seq & (history - 1));
     if (seq < 0 || seq >= nextSeq) {
       round.errors.duplicated.incrementAndGet();
       round.errors.note("a reply to datagram " + seq + ", never sent");
       return;
     }
-    if (seqAt[i] != seq || state[i] == LOST) {
-      round.errors.late.incrementAndGet(); // already counted lost (or too old to remember)
+    Long sent = sentAt.remove(seq);
+    if (sent == null) {
+      int i = (int) (seq & (history - 1));
+      if (seqAt[i] == seq && fate[i] == ANSWERED) {
+        round.errors.duplicated.incrementAndGet();
+        round.errors.note("datagram " + seq + " was answered twice");
+      } else {
+        round.errors.late.incrementAndGet(); // already counted lost (or too old to remember)
+      }
       return;
     }
-    if (state[i] == ANSWERED) {
-      round.errors.duplicated.incrementAndGet();
-      round.errors.note("datagram " + seq + " was answered twice");
-      return;
-    }
-    state[i] = ANSWERED;
-    outstanding--;
+    remember(seq, ANSWERED);
     // Open loop: from when the datagram was due, not when it could be sent (coordinated omission).
-    long from = interval == 0 ? sentAt[i] : firstDue + seq * interval;
+    long from = interval == 0 ? sent : firstDue + seq * interval;
     round.complete(channel.eventLoop(), now, now - from);
     pump();
   }
@@ -192,16 +192,17 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
     }
     long now = System.nanoTime();
     boolean freed = false;
-    for (; oldest < nextSeq; oldest++) {
-      int i = (int) (oldest & (history - 1));
-      if (state[i] != OUT) {
-        continue;
+    // Oldest first: once one is young enough, so are all sent after it.
+    for (Long seq; (seq = order.peek()) != null; order.poll()) {
+      Long sent = sentAt.get(seq);
+      if (sent == null) {
+        continue; // answered
       }
-      if (now - sentAt[i] < timeoutNanos) {
+      if (now - sent < timeoutNanos) {
         break;
       }
-      state[i] = LOST;
-      outstanding--;
+      sentAt.remove(seq);
+      remember(seq, LOST);
       round.errors.lost.incrementAndGet();
       freed = true;
     }
@@ -213,14 +214,20 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
         .schedule(this::expire, Math.max(timeoutNanos / 10, 1_000_000), TimeUnit.NANOSECONDS);
   }
 
+  private void remember(long seq, byte what) {
+    int i = (int) (seq & (history - 1));
+    seqAt[i] = seq;
+    fate[i] = what;
+  }
+
   /**
    * Ends the flow, counting what is still outstanding as lost.
    *
    * @param why why, for the failure line
    */
   void giveUp(String why) {
-    if (!done && outstanding > 0) {
-      round.errors.lost.addAndGet(outstanding);
+    if (!done && !sentAt.isEmpty()) {
+      round.errors.lost.addAndGet(sentAt.size());
       round.errors.note(why);
     }
     finish();
