@@ -175,6 +175,13 @@ record Row(
                   + " a longer --duration",
               100 * spread()));
     }
+    long sent = rounds.stream().mapToLong(Round::sent).sum();
+    if (ok() && errors.lost.get() > 0) {
+      warnings.add(
+          String.format(
+              "%d of %d sent were lost (%.2f%%), within --max-loss",
+              errors.lost.get(), sent, 100.0 * errors.lost.get() / Math.max(sent, 1)));
+    }
     if (errors.late.get() > 0) {
       warnings.add(
           String.format(
