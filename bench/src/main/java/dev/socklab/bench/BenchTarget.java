@@ -54,14 +54,26 @@ record BenchTarget(String name, Family family, String where) {
     } else if (address.startsWith("abstract:")) {
       t = abstractName(address.substring(9));
     } else {
-      HostPort hp = Endpoints.parse(address, "localhost", 0);
-      if (hp.port() == 0) {
+      // Endpoints.parse would take the missing port for port 0 and call it a bad port.
+      if (!hasPort(address)) {
         throw new UsageError(
             "'" + address + "' has no port: give HOST:PORT, PORT, unix:PATH or abstract:NAME");
       }
+      HostPort hp = Endpoints.parse(address, "localhost", 0);
       t = new BenchTarget(hp.toString(), Family.INET, hp.toString());
     }
     return name == null ? t : new BenchTarget(name, t.family, t.where);
+  }
+
+  // PORT, HOST:PORT or [IPV6]:PORT, with something after the colon; a host alone has none.
+  private static boolean hasPort(String address) {
+    String a = address.strip();
+    if (!a.isEmpty() && a.chars().allMatch(Character::isDigit)) {
+      return true;
+    }
+    int colon = a.lastIndexOf(':');
+    boolean one = a.startsWith("[") ? a.lastIndexOf(']') < colon : a.indexOf(':') == colon;
+    return colon >= 0 && colon < a.length() - 1 && one;
   }
 
   /**
