@@ -1,16 +1,12 @@
 package dev.socklab.bench;
 
 import dev.socklab.common.Durations;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code socklab bench conns}: many connections to stream echo servers, opened, verified, held. */
@@ -34,26 +30,7 @@ final class ConnsCommand implements Callable<Integer> {
 
   @Mixin RunOptions run;
 
-  @Parameters(
-      arity = "0..*",
-      paramLabel = "[NAME=]ADDRESS",
-      description = {
-        "Servers to measure: HOST:PORT, PORT (on localhost), unix:PATH or abstract:NAME;",
-        "NAME= labels one in the table and chart."
-      })
-  List<String> targets = new ArrayList<>();
-
-  @Option(
-      names = "--unix",
-      paramLabel = "PATH",
-      description = "Also measure the echo server on this UNIX socket file.")
-  List<Path> unix = new ArrayList<>();
-
-  @Option(
-      names = "--abstract",
-      paramLabel = "NAME",
-      description = "Also measure the echo server on @NAME in Linux's abstract namespace.")
-  List<String> abstractNames = new ArrayList<>();
+  @Mixin StreamTargets targets;
 
   @Option(
       names = "--conns",
@@ -79,10 +56,6 @@ final class ConnsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<BenchTarget> all = new ArrayList<>();
-    targets.forEach(t -> all.add(BenchTarget.parse(t)));
-    unix.forEach(p -> all.add(BenchTarget.unix(p)));
-    abstractNames.forEach(n -> all.add(BenchTarget.abstractName(n)));
-    return run.execute(spec, new ConnsLoad(conns, size, hold, true), all);
+    return run.execute(spec, new ConnsLoad(conns, size, hold, true), targets.all());
   }
 }
