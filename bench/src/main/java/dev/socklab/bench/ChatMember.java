@@ -37,11 +37,9 @@ final class ChatMember extends ChannelInboundHandlerAdapter {
   private RoundState round;
   private int hellos;
   private long quota; // lines to send, or Long.MAX_VALUE in a timed round
-  private long interval; // open loop: ns between this member's lines; 0 = closed loop
-  private long firstDue;
+  private Pace pace;
   private long nextSeq;
   private boolean stopping;
-  private boolean armed; // an open-loop wake-up is scheduled
   private boolean finished; // told the round this member is done
   private boolean accounted; // the round is over: nothing received counts any more
   private String lastNotice; // the server's last untagged line, for a failure message
@@ -107,12 +105,8 @@ final class ChatMember extends ChannelInboundHandlerAdapter {
   void begin(RoundState r, long count, long intervalNanos, long due) {
     round = r;
     quota = count > 0 ? count : Long.MAX_VALUE;
-    interval = intervalNanos;
-    firstDue = due;
-    armed = true;
-    channel
-        .eventLoop()
-        .schedule(this::timer, Math.max(0, due - System.nanoTime()), TimeUnit.NANOSECONDS);
+    pace = new Pace(intervalNanos, due, channel.eventLoop(), this::pump);
+    pace.start();
   }
 
   // Sends what is due: in a closed loop, until `window` lines are not yet delivered to all; in an
@@ -125,7 +119,7 @@ final class ChatMember extends ChannelInboundHandlerAdapter {
     if (round.over(now) || nextSeq >= quota || room.cutOff.get() != null) {
       stopping = true;
     }
-    long due = interval == 0 ? Long.MAX_VALUE : (now - firstDue) / interval + 1;
+    long due = pace.dueBy(now);
     int cap = room.cap();
     boolean wrote = false;
     while (!stopping && nextSeq < quota && nextSeq < due && nextSeq - delivered.get() < cap) {
@@ -140,24 +134,15 @@ final class ChatMember extends ChannelInboundHandlerAdapter {
       round.finish();
       return;
     }
-    if (interval > 0 && !stopping && !armed && nextSeq < quota && nextSeq - delivered.get() < cap) {
-      // Wake when the next line is due; if the cap holds it back, a delivery calls pump() instead,
-      // and the line, though late, is still timed from when it was due.
-      armed = true;
-      long wake = firstDue + nextSeq * interval - now;
-      channel.eventLoop().schedule(this::timer, Math.max(0, wake), TimeUnit.NANOSECONDS);
+    if (!stopping && nextSeq < quota && nextSeq - delivered.get() < cap) {
+      pace.wakeFor(nextSeq, now);
     }
-  }
-
-  private void timer() {
-    armed = false;
-    pump();
   }
 
   private void send(long now) {
     long seq = nextSeq++;
     // Open loop: the tag carries when the line was due, so latency counts from then.
-    long stamp = interval == 0 ? now : firstDue + seq * interval;
+    long stamp = pace.from(seq, now);
     room.sent(id, seq);
     if (!round.over(now)) {
       round.sent.add(others); // each line is owed to every other member

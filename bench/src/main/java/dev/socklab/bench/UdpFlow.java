@@ -43,11 +43,9 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
   private Channel channel;
   private RoundState round;
   private long quota; // datagrams to send, or Long.MAX_VALUE in a timed round
-  private long interval; // open loop: ns between datagrams; 0 = closed loop
-  private long firstDue;
+  private Pace pace;
   private long nextSeq; // next datagram to send
   private boolean stopping;
-  private boolean armed; // an open-loop wake-up is scheduled
   private boolean done;
 
   /**
@@ -77,11 +75,8 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
     channel = ch;
     round = r;
     quota = count > 0 ? count : Long.MAX_VALUE;
-    interval = intervalNanos;
-    firstDue = due;
-    armed = true;
-    ch.eventLoop()
-        .schedule(this::timer, Math.max(0, due - System.nanoTime()), TimeUnit.NANOSECONDS);
+    pace = new Pace(intervalNanos, due, ch.eventLoop(), this::pump);
+    pace.start();
     expire();
   }
 
@@ -95,7 +90,7 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
     if (round.over(now) || nextSeq >= quota) {
       stopping = true;
     }
-    long due = interval == 0 ? Long.MAX_VALUE : (now - firstDue) / interval + 1;
+    long due = pace.dueBy(now);
     boolean wrote = false;
     while (!stopping && nextSeq < quota && nextSeq < due && sentAt.size() < load.window()) {
       send(now);
@@ -108,16 +103,9 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
       finish();
       return;
     }
-    if (interval > 0 && !stopping && !armed && nextSeq < quota && sentAt.size() < load.window()) {
-      armed = true;
-      long wake = firstDue + nextSeq * interval - now;
-      channel.eventLoop().schedule(this::timer, Math.max(0, wake), TimeUnit.NANOSECONDS);
+    if (!stopping && nextSeq < quota && sentAt.size() < load.window()) {
+      pace.wakeFor(nextSeq, now);
     }
-  }
-
-  private void timer() {
-    armed = false;
-    pump();
   }
 
   private void send(long now) {
@@ -179,7 +167,7 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
     }
     remember(seq, ANSWERED);
     // Open loop: from when the datagram was due, not when it could be sent (coordinated omission).
-    long from = interval == 0 ? sent : firstDue + seq * interval;
+    long from = pace.from(seq, sent);
     round.complete(channel.eventLoop(), now, now - from);
     pump();
   }
