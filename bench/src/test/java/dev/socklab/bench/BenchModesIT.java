@@ -11,6 +11,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,50 +33,46 @@ class BenchModesIT {
 
   @Test
   void echoOverTcpAUnixPathAndAnAbstractName() throws IOException {
-    String name = abstractName();
-    EchoServer tcp = EchoServer.start(EchoServer.Config.defaults(ANY_PORT));
-    UdsServer path = UdsServer.start(UdsServer.Config.atPath(dir.resolve("echo.sock")));
-    UdsServer abs = UdsServer.start(UdsServer.Config.atAbstractName(name));
-    try {
-      Bench.Run r =
-          Bench.run(
-              "echo",
-              "tcp=127.0.0.1:" + tcp.localAddress().getPort(),
-              "--unix",
-              dir.resolve("echo.sock").toString(),
-              "--abstract",
-              name,
-              "--conns",
-              "4");
-      assertMeasured(r, "round trips/s", "tcp", dir.resolve("echo.sock").toString(), "@" + name);
-    } finally {
-      tcp.stop(Duration.ofSeconds(1));
-      path.stop(Duration.ofSeconds(1));
-      abs.stop(Duration.ofSeconds(1));
+    try (StreamServers s = new StreamServers()) {
+      Bench.Run r = Bench.run(s.args("echo", "--conns", "4"));
+      assertMeasured(r, "round trips/s", s.names());
     }
   }
 
   @Test
   void connsOverTcpAUnixPathAndAnAbstractName() throws IOException {
-    String name = abstractName();
-    EchoServer tcp = EchoServer.start(EchoServer.Config.defaults(ANY_PORT));
-    UdsServer path = UdsServer.start(UdsServer.Config.atPath(dir.resolve("echo.sock")));
-    UdsServer abs = UdsServer.start(UdsServer.Config.atAbstractName(name));
-    try {
-      Bench.Run r =
-          Bench.run(
-              "conns",
-              "tcp=127.0.0.1:" + tcp.localAddress().getPort(),
-              "--unix",
-              dir.resolve("echo.sock").toString(),
-              "--abstract",
-              name,
-              "--conns",
-              "50",
-              "--hold",
-              "100ms");
-      assertMeasured(r, "connections/s", "tcp", dir.resolve("echo.sock").toString(), "@" + name);
-    } finally {
+    try (StreamServers s = new StreamServers()) {
+      Bench.Run r = Bench.run(s.args("conns", "--conns", "50", "--hold", "100ms"));
+      assertMeasured(r, "connections/s", s.names());
+    }
+  }
+
+  /** socklab's stream echo servers: echo-server on TCP, uds-server on a file and on a name. */
+  private final class StreamServers implements AutoCloseable {
+    private final String name = abstractName();
+    private final Path file = dir.resolve("echo.sock");
+    private final EchoServer tcp = EchoServer.start(EchoServer.Config.defaults(ANY_PORT));
+    private final UdsServer path = UdsServer.start(UdsServer.Config.atPath(file));
+    private final UdsServer abs = UdsServer.start(UdsServer.Config.atAbstractName(name));
+
+    StreamServers() throws IOException {}
+
+    // bench's arguments: the mode, the three targets, then the mode's options.
+    String[] args(String mode, String... options) {
+      List<String> a =
+          new ArrayList<>(List.of(mode, "tcp=127.0.0.1:" + tcp.localAddress().getPort()));
+      a.addAll(List.of("--unix", file.toString(), "--abstract", name));
+      a.addAll(List.of(options));
+      return a.toArray(String[]::new);
+    }
+
+    // The targets' names in the table.
+    String[] names() {
+      return new String[] {"tcp", file.toString(), "@" + name};
+    }
+
+    @Override
+    public void close() {
       tcp.stop(Duration.ofSeconds(1));
       path.stop(Duration.ofSeconds(1));
       abs.stop(Duration.ofSeconds(1));
