@@ -36,6 +36,9 @@ record UdpLoad(int window, int size, long rate) implements Load {
   /** The wait for a reply unless {@code --timeout} says, in ms: a datagram is lost, not slow. */
   static final int DEFAULT_TIMEOUT_MS = 500;
 
+  /** Smallest receive buffer asked for, bytes: Linux's default (net.core.rmem_default). */
+  private static final int MIN_RCVBUF = 212992;
+
   /** Largest receive buffer asked for, bytes (the kernel caps it at net.core.rmem_max anyway). */
   private static final int MAX_RCVBUF = 8 << 20;
 
@@ -96,8 +99,12 @@ record UdpLoad(int window, int size, long rate) implements Load {
             .option(
                 ChannelOption.RCVBUF_ALLOCATOR,
                 new FixedRecvByteBufAllocator(Math.max(size + 1, 64)))
-            // setsockopt(SO_RCVBUF): room for a window of replies, or the kernel drops them.
-            .option(ChannelOption.SO_RCVBUF, (int) Math.min(MAX_RCVBUF, 2L * window * (size + 64)))
+            // setsockopt(SO_RCVBUF): room for a window of replies, or the kernel drops them. Each
+            // takes its skb's size (about 1 KiB more than the datagram on loopback), so never less
+            // than Linux's own default; the kernel caps it at net.core.rmem_max.
+            .option(
+                ChannelOption.SO_RCVBUF,
+                (int) Math.min(MAX_RCVBUF, Math.max(MIN_RCVBUF, 2L * window * (size + 1024))))
             .handler(flow);
     // socket(2) + connect(2): the kernel picks our port and passes us only the server's replies.
     ChannelFuture f = boot.connect(target.address(session.transport())).await();
