@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
       "Exit codes: 0 measured, 1 a target failed (mismatch, loss, timeout) or cannot be reached,"
           + " 2 usage error."
     },
-    subcommands = {EchoCommand.class})
+    subcommands = {EchoCommand.class, ChatCommand.class, UdpCommand.class, ConnsCommand.class})
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 

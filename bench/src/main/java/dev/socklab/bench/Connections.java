@@ -36,7 +36,8 @@ final class Connections implements AutoCloseable {
    * @param target the server
    * @param count how many connections, 1 or more
    * @param noDelay TCP_NODELAY on each TCP connection (ignored for UNIX sockets)
-   * @param handler the handler of connection {@code i}, 0 to count-1
+   * @param handler the handler of connection {@code i}, 0 to count-1, made just before its
+   *     connect(2) ({@link ConnsConnection} times the connect from then)
    * @param errors where failed connects are counted
    * @return the open connections, in order
    * @throws UserError if no connection could be made, with the reason

@@ -1,14 +1,10 @@
 package dev.socklab.bench;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code socklab bench echo}: round trips through stream echo servers, TCP or UNIX sockets. */
@@ -33,26 +29,7 @@ final class EchoCommand implements Callable<Integer> {
 
   @Mixin RunOptions run;
 
-  @Parameters(
-      arity = "0..*",
-      paramLabel = "[NAME=]ADDRESS",
-      description = {
-        "Servers to measure: HOST:PORT, PORT (on localhost), unix:PATH or abstract:NAME;",
-        "NAME= labels one in the table and chart (thread=localhost:7007)."
-      })
-  List<String> targets = new ArrayList<>();
-
-  @Option(
-      names = "--unix",
-      paramLabel = "PATH",
-      description = "Also measure the echo server on this UNIX socket file.")
-  List<Path> unix = new ArrayList<>();
-
-  @Option(
-      names = "--abstract",
-      paramLabel = "NAME",
-      description = "Also measure the echo server on @NAME in Linux's abstract namespace.")
-  List<String> abstractNames = new ArrayList<>();
+  @Mixin StreamTargets targets;
 
   @Option(
       names = "--conns",
@@ -103,11 +80,7 @@ final class EchoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<BenchTarget> all = new ArrayList<>();
-    targets.forEach(t -> all.add(BenchTarget.parse(t)));
-    unix.forEach(p -> all.add(BenchTarget.unix(p)));
-    abstractNames.forEach(n -> all.add(BenchTarget.abstractName(n)));
     EchoLoad load = new EchoLoad(conns, size, pipeline, rate, splitWrites, noDelay);
-    return run.execute(spec, load, all);
+    return run.execute(spec, load, targets.all());
   }
 }

@@ -30,6 +30,12 @@ final class Errors {
   /** Connections that could not be made (refused, timed out, out of descriptors). */
   final AtomicLong connectFailed = new AtomicLong();
 
+  /**
+   * Replies that came after {@code --timeout}, to messages already counted as lost (udp): not an
+   * error of their own, but a sign that the timeout may be too short.
+   */
+  final AtomicLong late = new AtomicLong();
+
   private final AtomicReference<String> first = new AtomicReference<>();
 
   /**
@@ -60,6 +66,7 @@ final class Errors {
     duplicated.addAndGet(other.duplicated.get());
     closed.addAndGet(other.closed.get());
     connectFailed.addAndGet(other.connectFailed.get());
+    late.addAndGet(other.late.get());
     if (other.firstDetail() != null) {
       note(other.firstDetail());
     }

@@ -1,5 +1,7 @@
 package dev.socklab.bench;
 
+import java.time.Duration;
+
 /**
  * One workload a mode puts on a server (echo round trips, chat deliveries, UDP datagrams, held
  * connections), run one round at a time by {@link Runner}.
@@ -22,6 +24,14 @@ interface Load {
    */
   default double defaultMaxLossPercent() {
     return 0;
+  }
+
+  /**
+   * @return the longest wait for a reply before it counts as lost, unless {@code --timeout} says: 5
+   *     s for a stream, where a late reply means a stuck server
+   */
+  default Duration defaultTimeout() {
+    return RunOptions.DEFAULT_TIMEOUT;
   }
 
   /**

@@ -175,6 +175,20 @@ record Row(
                   + " a longer --duration",
               100 * spread()));
     }
+    long sent = rounds.stream().mapToLong(Round::sent).sum();
+    if (ok() && errors.lost.get() > 0) {
+      warnings.add(
+          String.format(
+              "%d of %d sent were lost (%.2f%%), within --max-loss",
+              errors.lost.get(), sent, 100.0 * errors.lost.get() / Math.max(sent, 1)));
+    }
+    if (errors.late.get() > 0) {
+      warnings.add(
+          String.format(
+              "%d replies came after --timeout, to messages already counted as lost: the server"
+                  + " may be slow rather than lossy (give a longer --timeout)",
+              errors.late.get()));
+    }
     long shortest = rounds.stream().mapToLong(Round::measuredNanos).min().orElse(0);
     if (!rounds.isEmpty() && shortest < 1_000_000_000L) {
       warnings.add(

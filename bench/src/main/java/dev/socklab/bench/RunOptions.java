@@ -24,6 +24,11 @@ final class RunOptions {
   /** The measured time per target and sweep point when neither --duration nor --count is given. */
   static final Duration DEFAULT_DURATION = Duration.ofSeconds(10);
 
+  /**
+   * The wait for a reply when neither --timeout nor the mode says ({@link Load#defaultTimeout}).
+   */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
   @Option(
       names = "--duration",
       paramLabel = "TIME",
@@ -107,10 +112,8 @@ final class RunOptions {
   @Option(
       names = "--timeout",
       paramLabel = "TIME",
-      defaultValue = "5s",
       converter = Durations.class,
-      description =
-          "Longest wait for a reply before it counts as lost (default: ${DEFAULT-VALUE}).")
+      description = "Longest wait for a reply before it counts as lost (default: 5s; udp 500ms).")
   Duration timeout;
 
   @Option(
@@ -154,7 +157,9 @@ final class RunOptions {
     int[] size = chartSize();
     PrintWriter out = spec.commandLine().getOut();
     List<Row> rows;
-    try (Session session = new Session(transport, threads, timeout);
+    // A mode may wait less by default: a UDP datagram is late after 500 ms, a TCP reply is not.
+    Duration replyTimeout = timeout != null ? timeout : load.defaultTimeout();
+    try (Session session = new Session(transport, threads, replyTimeout);
         Progress progress = Progress.start(!noProgress, plan, targets.size(), session)) {
       String heading =
           String.format(

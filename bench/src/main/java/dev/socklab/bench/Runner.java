@@ -109,8 +109,10 @@ final class Runner {
         if (!plan.warmup().isZero()) {
           listener.roundStarts(t, value, true);
           Round warm = l.run(session, t, Budget.of(plan.warmup()));
-          // A server that already fails in the warm-up is not measured: its row says why.
-          if (warm.errors().total() > 0) {
+          // A server that already fails in the warm-up is not measured: its row says why. Loss
+          // within --max-loss is no failure (udp).
+          Errors e = warm.errors();
+          if (e.hard() > 0 || e.lost.get() > plan.maxLoss() * Math.max(warm.sent(), 1)) {
             done.get(t).add(warm);
             failed.put(t, true);
           }
