@@ -40,6 +40,11 @@ record ConnsLoad(int conns, int size, Duration hold, boolean noDelay) implements
   }
 
   @Override
+  public boolean runsForItsBudget() {
+    return false;
+  }
+
+  @Override
   public String unit() {
     return "connections/s";
   }

@@ -22,14 +22,12 @@ final class EchoConnection extends ChannelInboundHandlerAdapter {
   private Channel channel;
   private RoundState round;
   private long quota; // messages to send, or Long.MAX_VALUE in a timed round
-  private long interval; // open loop: ns between this connection's messages; 0 = closed loop
-  private long firstDue;
+  private Pace pace;
   private long nextSeq; // next message to send
   private long nextReply; // next message expected back
   private int filled; // bytes of message nextReply received so far
   private long lastProgress;
   private boolean stopping;
-  private boolean armed; // an open-loop wake-up is scheduled
   private boolean done;
 
   /**
@@ -66,12 +64,9 @@ final class EchoConnection extends ChannelInboundHandlerAdapter {
     channel = ch;
     round = r;
     quota = count > 0 ? count : Long.MAX_VALUE;
-    interval = intervalNanos;
-    firstDue = due;
+    pace = new Pace(intervalNanos, due, ch.eventLoop(), this::pump);
     lastProgress = due;
-    long delay = due - System.nanoTime();
-    armed = true;
-    ch.eventLoop().schedule(this::timer, Math.max(0, delay), TimeUnit.NANOSECONDS);
+    pace.start();
     watchdog();
   }
 
@@ -85,7 +80,7 @@ final class EchoConnection extends ChannelInboundHandlerAdapter {
     if (round.over(now) || nextSeq >= quota) {
       stopping = true;
     }
-    long due = interval == 0 ? Long.MAX_VALUE : (now - firstDue) / interval + 1;
+    long due = pace.dueBy(now);
     int cap = sentAt.length;
     boolean wrote = false;
     while (!stopping && nextSeq < quota && nextSeq < due && nextSeq - nextReply < cap) {
@@ -99,18 +94,9 @@ final class EchoConnection extends ChannelInboundHandlerAdapter {
       finish();
       return;
     }
-    if (interval > 0 && !stopping && !armed && nextSeq < quota && nextSeq - nextReply < cap) {
-      // Wake when the next message is due; if the in-flight cap holds it back, a reply calls
-      // pump() instead, and the message, though late, is still timed from when it was due.
-      armed = true;
-      long wake = firstDue + nextSeq * interval - now;
-      channel.eventLoop().schedule(this::timer, Math.max(0, wake), TimeUnit.NANOSECONDS);
+    if (!stopping && nextSeq < quota && nextSeq - nextReply < cap) {
+      pace.wakeFor(nextSeq, now); // open loop only; a reply calls pump() when the cap holds
     }
-  }
-
-  private void timer() {
-    armed = false;
-    pump();
   }
 
   private void send(long now) {
@@ -171,7 +157,7 @@ final class EchoConnection extends ChannelInboundHandlerAdapter {
     long now = System.nanoTime();
     lastProgress = now;
     // Open loop: from when the message was due, not when it could be sent (coordinated omission).
-    long from = interval == 0 ? sentAt[(int) (seq % sentAt.length)] : firstDue + seq * interval;
+    long from = pace.from(seq, sentAt[(int) (seq % sentAt.length)]);
     round.complete(channel.eventLoop(), now, now - from);
     pump();
   }

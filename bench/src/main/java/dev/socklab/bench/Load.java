@@ -35,6 +35,15 @@ interface Load {
   }
 
   /**
+   * @return true if a round lasts its budget ({@code --duration}, {@code --count}), so a short
+   *     round is a reason to doubt it; false for a load whose rounds last as long as their work
+   *     takes (conns: open, echo once, hold)
+   */
+  default boolean runsForItsBudget() {
+    return true;
+  }
+
+  /**
    * This load with one parameter changed: a point of {@code --sweep}.
    *
    * @param parameter the name, e.g. {@code conns}

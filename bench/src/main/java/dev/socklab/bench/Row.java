@@ -154,12 +154,12 @@ record Row(
             errors,
             failure,
             new ArrayList<>());
-    row.warn(warmedUp);
+    row.warn(warmedUp, load.runsForItsBudget());
     return row;
   }
 
   // The reasons not to trust the numbers, in the words the table prints.
-  private void warn(boolean warmedUp) {
+  private void warn(boolean warmedUp, boolean timedRounds) {
     double busy = rounds.stream().mapToDouble(Round::clientBusy).max().orElse(0);
     if (busy >= 0.9) {
       warnings.add(
@@ -190,7 +190,7 @@ record Row(
               errors.late.get()));
     }
     long shortest = rounds.stream().mapToLong(Round::measuredNanos).min().orElse(0);
-    if (!rounds.isEmpty() && shortest < 1_000_000_000L) {
+    if (timedRounds && !rounds.isEmpty() && shortest < 1_000_000_000L) {
       warnings.add(
           String.format(
               "rounds of %d ms are too short to trust: give --duration at least 1 s per round",
