@@ -106,7 +106,7 @@ final class RunOptions {
   @Option(
       names = "--max-loss",
       paramLabel = "PERCENT",
-      description = "Messages that may be lost before the run fails, in % (default: 0; udp 1).")
+      description = "Messages that may be lost before the run fails, in %% (default: 0; udp 1).")
   Double maxLoss;
 
   @Option(
