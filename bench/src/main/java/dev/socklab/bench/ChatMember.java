@@ -148,7 +148,7 @@ final class ChatMember extends ChannelInboundHandlerAdapter {
       round.sent.add(others); // each line is owed to every other member
     }
     byte[] b = tag.data(id, seq, stamp - room.base);
-    channel.write(channel.alloc().directBuffer(b.length).writeBytes(b));
+    channel.write(channel.alloc().directBuffer(b.length).writeBytes(b), channel.voidPromise());
   }
 
   /**

@@ -108,7 +108,8 @@ final class EchoConnection extends ChannelInboundHandlerAdapter {
     byte[] m = payload.message(seq);
     int pieces = load.splitWrites();
     if (pieces == 1) {
-      channel.write(channel.alloc().directBuffer(m.length).writeBytes(m));
+      // The void promise: no future a message, failures reach exceptionCaught.
+      channel.write(channel.alloc().directBuffer(m.length).writeBytes(m), channel.voidPromise());
       return;
     }
     // --split-writes: each piece is its own write(2), as a program calling write() per field
@@ -116,7 +117,8 @@ final class EchoConnection extends ChannelInboundHandlerAdapter {
     int step = (m.length + pieces - 1) / pieces;
     for (int off = 0; off < m.length; off += step) {
       int n = Math.min(step, m.length - off);
-      channel.writeAndFlush(channel.alloc().directBuffer(n).writeBytes(m, off, n));
+      channel.writeAndFlush(
+          channel.alloc().directBuffer(n).writeBytes(m, off, n), channel.voidPromise());
     }
   }
 

@@ -29,6 +29,9 @@ final class RoundState {
   /** What went wrong. */
   final Errors errors = new Errors();
 
+  /** The largest latency recorded, in ns (longer ones count as this): 10 minutes. */
+  static final long MAX_LATENCY_NANOS = TimeUnit.MINUTES.toNanos(10);
+
   private final Map<EventLoop, Histogram> histograms = new ConcurrentHashMap<>();
   private final AtomicLong lastCompletion = new AtomicLong();
   private final CountDownLatch finished;
@@ -48,6 +51,16 @@ final class RoundState {
   }
 
   /**
+   * A histogram of 1 ns to {@link #MAX_LATENCY_NANOS} at 3 significant digits, sized up front: an
+   * auto-resizing one copies its counts when a slower sample arrives, on the hot path.
+   *
+   * @return an empty histogram
+   */
+  static Histogram newHistogram() {
+    return new Histogram(MAX_LATENCY_NANOS, 3);
+  }
+
+  /**
    * Records one verified operation. Call on an event loop.
    *
    * @param loop the calling loop
@@ -55,11 +68,15 @@ final class RoundState {
    * @param latencyNanos its latency in ns
    */
   void complete(EventLoop loop, long now, long latencyNanos) {
-    histograms.computeIfAbsent(loop, l -> new Histogram(3)).recordValue(Math.max(0, latencyNanos));
+    histograms
+        .computeIfAbsent(loop, l -> newHistogram())
+        .recordValue(Math.min(Math.max(0, latencyNanos), MAX_LATENCY_NANOS));
     if (now <= deadline) {
       completed.increment();
       progress.increment();
-      lastCompletion.accumulateAndGet(now, Math::max);
+      if (deadline == Long.MAX_VALUE) {
+        lastCompletion.accumulateAndGet(now, Math::max); // a counted round ends at its last reply
+      }
     }
   }
 
@@ -93,7 +110,7 @@ final class RoundState {
    * @return operations, measured time, merged latency and errors
    */
   Round result() {
-    Histogram all = new Histogram(3);
+    Histogram all = newHistogram();
     histograms.values().forEach(all::add);
     long measured =
         deadline == Long.MAX_VALUE ? Math.max(0, lastCompletion.get() - start) : deadline - start;

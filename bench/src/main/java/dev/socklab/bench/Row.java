@@ -123,7 +123,7 @@ record Row(
       List<Round> rounds,
       double maxLoss,
       boolean warmedUp) {
-    Histogram all = new Histogram(3);
+    Histogram all = RoundState.newHistogram();
     Errors errors = new Errors();
     long sent = 0;
     for (Round r : rounds) {

@@ -128,7 +128,9 @@ final class RunOptions {
       paramLabel = "KIND",
       defaultValue = "auto",
       converter = Transport.Converter.class,
-      description = "bench's sockets: auto (epoll, else nio), epoll, io_uring or nio.")
+      description =
+          "bench's sockets: auto (io_uring where the kernel allows it, else epoll, else nio),"
+              + " io_uring, epoll or nio.")
   Transport transport;
 
   @Option(

@@ -31,7 +31,7 @@ final class Session implements AutoCloseable {
    * @throws InterruptedException if interrupted while starting the loops
    */
   Session(Transport transport, int loops, Duration timeout) throws InterruptedException {
-    this.transport = transport.resolve();
+    this.transport = transport.resolveFastest();
     this.group = this.transport.newGroup(loops);
     this.timeout = timeout;
     List<Long> ids = new ArrayList<>();

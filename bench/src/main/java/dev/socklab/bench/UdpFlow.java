@@ -117,7 +117,7 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
     }
     byte[] m = payload.message(seq);
     // send(2) on the connected socket: one datagram, all of it or nothing.
-    channel.write(channel.alloc().directBuffer(m.length).writeBytes(m));
+    channel.write(channel.alloc().directBuffer(m.length).writeBytes(m), channel.voidPromise());
   }
 
   @Override

@@ -40,6 +40,16 @@ class BenchModesIT {
   }
 
   @Test
+  void echoOnEpollAsWellAsTheDefaultIoUring() throws IOException {
+    // auto prefers io_uring where the kernel allows it; epoll is what it falls back to.
+    try (StreamServers s = new StreamServers()) {
+      Bench.Run r = Bench.run(s.args("echo", "--conns", "2", "--transport", "epoll"));
+      assertMeasured(r, "round trips/s", s.names());
+      assertThat(r.out()).contains("; epoll, 1 loop");
+    }
+  }
+
+  @Test
   void connsOverTcpAUnixPathAndAnAbstractName() throws IOException {
     try (StreamServers s = new StreamServers()) {
       Bench.Run r = Bench.run(s.args("conns", "--conns", "50", "--hold", "100ms"));

@@ -90,6 +90,18 @@ public enum Transport {
   }
 
   /**
+   * Resolves {@link #AUTO} to the fastest transport this machine allows: io_uring, then epoll, then
+   * NIO. For a load generator, whose own system calls per message bound what it can measure:
+   * io_uring submits reads and writes in batches through a ring shared with the kernel.
+   *
+   * @return {@link #IO_URING}, {@link #EPOLL} or {@link #NIO}
+   * @throws UserError as {@link #resolve()} does, for a transport asked for by name
+   */
+  public Transport resolveFastest() {
+    return this == AUTO && IoUring.isAvailable() ? IO_URING : resolve();
+  }
+
+  /**
    * A group of event loops for this (resolved) transport, with Netty's buffer allocator already
    * initialised.
    *
