@@ -2,7 +2,6 @@ package dev.socklab.bench;
 
 import dev.socklab.common.Durations;
 import dev.socklab.common.UsageError;
-import dev.socklab.common.UserError;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -95,8 +94,9 @@ record ChatLoad(int clients, int size, long rate, int window) implements Load {
   /**
    * {@inheritDoc}
    *
-   * @throws UserError also if the members do not all see each other's hello within {@code
-   *     --timeout}: the server is not a relay, or not one that sends to every other member
+   * <p>If the members do not all see each other's hello within {@code --timeout} (the server is not
+   * a relay, or not one that sends to every other member, or it refuses members), the round fails
+   * with one line lost and says so.
    */
   @Override
   public Round run(Session session, BenchTarget target, Budget budget) throws InterruptedException {
@@ -117,13 +117,16 @@ record ChatLoad(int clients, int size, long rate, int window) implements Load {
         ch.eventLoop().execute(() -> m.hello(ch));
       }
       if (!room.synced.await(timeout, TimeUnit.NANOSECONDS)) {
-        throw new UserError(
-            target.where()
-                + ": after "
+        // Not a result, and not the end of the run either: other targets are still measured.
+        RoundState failed = new RoundState(System.nanoTime(), budget, 0, session.progress());
+        failed.errors.lost.incrementAndGet();
+        failed.errors.note(
+            "after "
                 + Durations.format(session.timeout())
                 + " "
                 + room.helloShortfall()
                 + ": is it a chat relay that sends each line to every other member?");
+        return failed.result();
       }
       long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
       RoundState round = new RoundState(start, budget, clients, session.progress());

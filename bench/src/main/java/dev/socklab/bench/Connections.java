@@ -1,5 +1,6 @@
 package dev.socklab.bench;
 
+import dev.socklab.common.NetErrors;
 import dev.socklab.common.UserError;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -23,6 +24,9 @@ final class Connections implements AutoCloseable {
    * not to overflow a default listen backlog (SOMAXCONN, 4096) with SYNs.
    */
   static final int CONNECTS_IN_FLIGHT = 256;
+
+  /** Tries of one AF_UNIX connect that meets a full backlog (EAGAIN), 1 ms more apart each time. */
+  static final int CONNECT_ATTEMPTS = 50;
 
   private final List<Channel> channels = new ArrayList<>();
 
@@ -66,18 +70,28 @@ final class Connections implements AutoCloseable {
       boot.option(ChannelOption.TCP_NODELAY, noDelay);
     }
     Connections c = new Connections();
-    Deque<ChannelFuture> inFlight = new ArrayDeque<>();
+    Deque<Pending> inFlight = new ArrayDeque<>();
     Throwable firstFailure = null;
-    for (int i = 0; i < count; i++) {
-      if (inFlight.size() >= CONNECTS_IN_FLIGHT) {
-        firstFailure = settle(inFlight.poll(), c, errors, firstFailure);
+    for (int i = 0; i < count || !inFlight.isEmpty(); ) {
+      if (i == count || inFlight.size() >= CONNECTS_IN_FLIGHT) {
+        Pending p = inFlight.poll();
+        p.future.await();
+        if (p.future.isSuccess()) {
+          c.channels.add(p.future.channel());
+        } else if (NetErrors.is(p.future.cause(), NetErrors.Errno.EAGAIN)
+            && p.attempt < CONNECT_ATTEMPTS) {
+          // connect(2) on AF_UNIX: EAGAIN when the listener's backlog is full (man 7 unix), where
+          // TCP would retransmit its SYN. Try again once the server has accepted some.
+          Thread.sleep(p.attempt);
+          inFlight.add(connect(boot, handler, p.id, address, p.attempt + 1));
+        } else {
+          errors.connectFailed.incrementAndGet();
+          errors.note("connect: " + Errors.cause(p.future.cause()));
+          firstFailure = firstFailure == null ? p.future.cause() : firstFailure;
+        }
+        continue;
       }
-      final int id = i;
-      // connect(2), non-blocking, on one of bench's event loops.
-      inFlight.add(boot.clone().handler(handler.apply(id)).connect(address));
-    }
-    while (!inFlight.isEmpty()) {
-      firstFailure = settle(inFlight.poll(), c, errors, firstFailure);
+      inFlight.add(connect(boot, handler, i++, address, 1));
     }
     if (c.channels.isEmpty()) {
       throw new UserError(
@@ -90,18 +104,13 @@ final class Connections implements AutoCloseable {
     return c;
   }
 
-  private static Throwable settle(
-      ChannelFuture f, Connections c, Errors errors, Throwable firstFailure)
-      throws InterruptedException {
-    f.await();
-    if (f.isSuccess()) {
-      c.channels.add(f.channel());
-      return firstFailure;
-    }
-    errors.connectFailed.incrementAndGet();
-    errors.note("connect: " + Errors.cause(f.cause()));
-    return firstFailure == null ? f.cause() : firstFailure;
+  // connect(2), non-blocking, on one of bench's event loops.
+  private static Pending connect(
+      Bootstrap boot, IntFunction<ChannelHandler> handler, int id, SocketAddress to, int attempt) {
+    return new Pending(id, attempt, boot.clone().handler(handler.apply(id)).connect(to));
   }
+
+  private record Pending(int id, int attempt, ChannelFuture future) {}
 
   /**
    * @return the open connections
