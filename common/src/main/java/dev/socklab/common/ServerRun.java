@@ -92,16 +92,19 @@ public final class ServerRun {
     String summary = server.stop().get();
     Throwable cause = died.get();
     if (cause != null) {
-      err.printf("socklab %s: the server failed and exits: %s%n", name, describe(cause));
+      err.println("socklab " + name + ": the server failed and exits: " + describe(cause));
       err.flush();
       return Cli.EXIT_FAILURE;
     }
-    out.printf(
-        "%s stopped (%s): %s, up %s%n",
-        name,
-        signals.signalName(),
-        summary,
-        Durations.format(Duration.ofNanos(System.nanoTime() - started)));
+    // One println, one write(2): servers started per connection share one stderr (socat, the
+    // journal), and printf's pieces, each its own write, would interleave with another's line.
+    out.println(
+        String.format(
+            "%s stopped (%s): %s, up %s",
+            name,
+            signals.signalName(),
+            summary,
+            Durations.format(Duration.ofNanos(System.nanoTime() - started))));
     return Cli.EXIT_OK;
   }
 
