@@ -119,7 +119,7 @@ record ChatLoad(int clients, int size, long rate, int window) implements Load {
       if (!room.synced.await(timeout, TimeUnit.NANOSECONDS)) {
         // Not a result, and not the end of the run either: other targets are still measured.
         RoundState failed = new RoundState(System.nanoTime(), budget, 0, session.progress());
-        failed.errors.lost.incrementAndGet();
+        failed.errors.unsynced.incrementAndGet();
         failed.errors.note(
             "after "
                 + Durations.format(session.timeout())

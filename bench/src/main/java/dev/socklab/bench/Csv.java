@@ -17,9 +17,9 @@ import java.util.List;
  * {@code rounds}, {@code round_throughputs} (every round's operations/s in the order they ran,
  * joined by {@code ;} in one column, so that the columns stay the same whatever {@code --rounds}),
  * {@code p50_us, p90_us, p99_us, p99_9_us, max_us} (latency in µs), {@code errors} (the total),
- * then one column per kind ({@code mismatched, lost, duplicated, closed, connect_failed}), {@code
- * failure}, {@code server_max_rss_bytes}, {@code server_cpu} (1.0 = one core), {@code
- * server_threads}, {@code warnings} (joined by {@code " | "}).
+ * then one column per kind ({@code mismatched, lost, duplicated, closed, connect_failed,
+ * unsynced}), {@code failure}, {@code server_max_rss_bytes}, {@code server_cpu} (1.0 = one core),
+ * {@code server_threads}, {@code warnings} (joined by {@code " | "}).
  *
  * <p>A failed row leaves throughput, ratio, round throughputs and latency empty: a server that
  * changes or loses data has no throughput to report. Empty too: the sweep columns without {@code
@@ -49,6 +49,7 @@ final class Csv {
           "duplicated",
           "closed",
           "connect_failed",
+          "unsynced",
           "failure",
           "server_max_rss_bytes",
           "server_cpu",
@@ -110,7 +111,8 @@ final class Csv {
           e.lost.get(),
           e.duplicated.get(),
           e.closed.get(),
-          e.connectFailed.get()
+          e.connectFailed.get(),
+          e.unsynced.get()
         }) {
       f.add(Long.toString(n));
     }

@@ -30,6 +30,9 @@ final class Errors {
   /** Connections that could not be made (refused, timed out, out of descriptors). */
   final AtomicLong connectFailed = new AtomicLong();
 
+  /** Chat rooms that never formed: the members did not all see each other's hello in time. */
+  final AtomicLong unsynced = new AtomicLong();
+
   /**
    * Replies that came after {@code --timeout}, to messages already counted as lost (udp): not an
    * error of their own, but a sign that the timeout may be too short.
@@ -66,6 +69,7 @@ final class Errors {
     duplicated.addAndGet(other.duplicated.get());
     closed.addAndGet(other.closed.get());
     connectFailed.addAndGet(other.connectFailed.get());
+    unsynced.addAndGet(other.unsynced.get());
     late.addAndGet(other.late.get());
     if (other.firstDetail() != null) {
       note(other.firstDetail());
@@ -76,7 +80,11 @@ final class Errors {
    * @return every count except loss
    */
   long hard() {
-    return mismatched.get() + duplicated.get() + closed.get() + connectFailed.get();
+    return mismatched.get()
+        + duplicated.get()
+        + closed.get()
+        + connectFailed.get()
+        + unsynced.get();
   }
 
   /**
@@ -96,6 +104,7 @@ final class Errors {
     add(parts, duplicated.get(), "duplicated");
     add(parts, closed.get(), "connections closed by the server");
     add(parts, connectFailed.get(), "connects failed");
+    add(parts, unsynced.get(), "chat room never formed");
     return String.join(", ", parts);
   }
 

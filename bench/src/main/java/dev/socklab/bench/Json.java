@@ -27,7 +27,7 @@ import java.util.Map;
  *     "failure", "throughput", "ratio",
  *     "rounds": [{"throughput", "operations", "sent", "measured_ms", "client_busy", "server"}],
  *     "latency_us": {"p50", "p90", "p99", "p99_9", "p99_99", "max", "mean", "count"},
- *     "errors": {"total", "mismatched", "lost", "duplicated", "closed", "connect_failed",
+ *     "errors": {"total", "mismatched", "lost", "duplicated", "closed", "connect_failed", "unsynced",
  *                "first_detail"},
  *     "server": {"max_rss_bytes", "cpu_share", "max_threads"} | null, "warnings": [...]}]}
  * </pre>
@@ -165,6 +165,7 @@ final class Json {
     errors.put("duplicated", e.duplicated.get());
     errors.put("closed", e.closed.get());
     errors.put("connect_failed", e.connectFailed.get());
+    errors.put("unsynced", e.unsynced.get());
     errors.put("first_detail", e.firstDetail());
     m.put("errors", errors);
     m.put(

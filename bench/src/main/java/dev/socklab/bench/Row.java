@@ -136,7 +136,7 @@ record Row(
     if (errors.hard() > 0 || (lost > 0 && lost > maxLoss * Math.max(sent, 1))) {
       failure =
           errors.describe()
-              + (lost > 0 && errors.hard() == 0
+              + (lost > 0 && errors.hard() == 0 && sent > 0
                   ? String.format(
                       " of %d sent (%.2f%%, more than --max-loss %.2f%%)",
                       sent, 100.0 * lost / Math.max(sent, 1), 100 * maxLoss)

@@ -1,6 +1,7 @@
 package dev.socklab.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.socklab.netty.Transport;
 import java.io.ByteArrayOutputStream;
@@ -19,6 +20,7 @@ class ProgressTest {
       try (Progress p = Progress.start(true, Fixtures.plan(true), 2, session)) {
         p.roundStarts(Fixtures.A, 1L, true);
         session.progress().add(100);
+        // Nothing may be printed: only waiting through refreshes can show that.
         Thread.sleep(2 * Progress.REFRESH_MILLIS);
         p.pause();
         p.resume();
@@ -38,10 +40,13 @@ class ProgressTest {
         Progress p = Progress.drawingOn(Fixtures.plan(true), 2, session, print)) {
       p.roundStarts(Fixtures.A, 10L, false);
       session.progress().add(1000);
-      Thread.sleep(3 * Progress.REFRESH_MILLIS);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> out.toString(StandardCharsets.UTF_8).contains("ops/s"));
       p.pause();
       String paused = out.toString(StandardCharsets.UTF_8);
       assertThat(paused).contains("bench", "a round 1/3, conns=10", "ops/s").endsWith("\r");
+      // Nothing may be drawn while paused: only waiting through refreshes can show that.
       Thread.sleep(2 * Progress.REFRESH_MILLIS);
       assertThat(out.toString(StandardCharsets.UTF_8)).as("nothing while paused").isEqualTo(paused);
       p.resume();
