@@ -1,7 +1,6 @@
 package dev.socklab.bench;
 
 import dev.socklab.netty.Transport;
-import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.lang.management.ManagementFactory;
@@ -57,13 +56,6 @@ final class Session implements AutoCloseable {
    */
   MultiThreadIoEventLoopGroup group() {
     return group;
-  }
-
-  /**
-   * @return the next loop, round robin
-   */
-  EventLoop next() {
-    return group.next();
   }
 
   /**
