@@ -125,12 +125,15 @@ for section in "${sections[@]}"; do
       stop_all
       ;;
     nagle)
-      # Each message in two write(2)s, against a server with Nagle on: the delayed-ACK stall.
+      # Each message in two write(2)s, against a server with Nagle on (the delayed-ACK stall) and,
+      # as the reference in the same run, the same server with TCP_NODELAY (its default).
       start nagle ./socklab echo-server "${lo[@]}" --no-nodelay
-      run nagle-nodelay echo server-nagle=127.0.0.1:"$port_nagle" --split-writes 2 --nodelay \
-        --conns 1 --duration 3s --warmup 1s
-      run nagle-no-nodelay echo server-nagle=127.0.0.1:"$port_nagle" --split-writes 2 --no-nodelay \
-        --conns 1 --duration 3s --warmup 1s
+      start nodelay ./socklab echo-server "${lo[@]}"
+      for client in --nodelay --no-nodelay; do
+        run "nagle${client#-}" echo server-nodelay=127.0.0.1:"$port_nodelay" \
+          server-nagle=127.0.0.1:"$port_nagle" --split-writes 2 "$client" \
+          --conns 1 --duration 3s --warmup 1s
+      done
       stop_all
       ;;
     *)
