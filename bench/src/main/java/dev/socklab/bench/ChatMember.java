@@ -105,7 +105,7 @@ final class ChatMember extends ChannelInboundHandlerAdapter {
   void begin(RoundState r, long count, long intervalNanos, long due) {
     round = r;
     quota = count > 0 ? count : Long.MAX_VALUE;
-    pace = new Pace(intervalNanos, due, channel.eventLoop(), this::pump);
+    pace = new Pace(intervalNanos, due, 0, channel.eventLoop(), this::pump);
     pace.start();
   }
 

@@ -10,6 +10,12 @@ import java.util.concurrent.TimeUnit;
  * One connection of {@link EchoLoad}: sends messages, reassembles the echoed bytes into messages (a
  * stream has no message boundaries: one read(2) may return half a message or three), verifies each
  * and records its latency. Everything runs on the connection's event loop.
+ *
+ * <p>A connection lives through every round of its target at one sweep point ({@link
+ * EchoLoad.Open}): it goes idle when a round's last reply is in and starts again at the next {@link
+ * #begin}, its message numbers going on where they stopped. So a round measures round trips, not
+ * connect(2), and the code that sends and verifies stays compiled as it was (a new connection per
+ * round made the JIT discard and recompile it at every round's start).
  */
 final class EchoConnection extends ChannelInboundHandlerAdapter {
   private final EchoLoad load;
@@ -21,14 +27,17 @@ final class EchoConnection extends ChannelInboundHandlerAdapter {
 
   private Channel channel;
   private RoundState round;
-  private long quota; // messages to send, or Long.MAX_VALUE in a timed round
+  private long quota; // send no message numbered this or higher this round
   private Pace pace;
   private long nextSeq; // next message to send
   private long nextReply; // next message expected back
   private int filled; // bytes of message nextReply received so far
   private long lastProgress;
   private boolean stopping;
-  private boolean done;
+  private boolean done = true; // this round's part is over (or no round has begun)
+  private int generation; // rounds begun: a watchdog of an earlier round stops itself
+  private long stray; // bytes that arrived between rounds, when nothing was in flight
+  private boolean gaveUp; // closed by us: its loss was counted in the round that gave up
 
   /**
    * @param load the workload
@@ -52,22 +61,42 @@ final class EchoConnection extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Starts sending. Call on the channel's event loop.
+   * Starts a round: sends from the next message number on. Call on the channel's event loop. A
+   * connection the server closed since the last round ends its part at once, counted as closed.
    *
    * @param ch the connected channel
    * @param r the round
-   * @param count messages to send, or 0 in a timed round
+   * @param count messages to send this round, or 0 in a timed round
    * @param intervalNanos open loop: ns between this connection's messages; 0 for a closed loop
-   * @param due when the first message is due (ns)
+   * @param due when this round's first message is due (ns)
    */
   void begin(Channel ch, RoundState r, long count, long intervalNanos, long due) {
     channel = ch;
     round = r;
-    quota = count > 0 ? count : Long.MAX_VALUE;
-    pace = new Pace(intervalNanos, due, ch.eventLoop(), this::pump);
+    done = false;
+    stopping = false;
+    generation++;
+    if (gaveUp) {
+      finish(); // sits this round out
+      return;
+    }
+    if (!ch.isActive()) {
+      round.errors.closed.incrementAndGet();
+      round.errors.note("connection " + id + " was closed by the server between rounds");
+      finish();
+      return;
+    }
+    if (stray > 0) {
+      round.errors.duplicated.incrementAndGet();
+      round.errors.note("connection " + id + ": " + stray + " bytes arrived that nobody sent");
+      giveUp(null);
+      return;
+    }
+    quota = count > 0 ? nextSeq + count : Long.MAX_VALUE;
+    pace = new Pace(intervalNanos, due, nextSeq, ch.eventLoop(), this::pump);
     lastProgress = due;
     pace.start();
-    watchdog();
+    watchdog(generation);
   }
 
   // Sends what is due: in a closed loop, until `pipeline` messages are in flight; in an open loop,
@@ -126,6 +155,10 @@ final class EchoConnection extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf in = (ByteBuf) msg;
     try {
+      if (done) {
+        stray += in.readableBytes(); // the next round reports them
+        return;
+      }
       while (in.isReadable() && !done) {
         if (nextReply == nextSeq) {
           round.errors.duplicated.incrementAndGet();
@@ -164,9 +197,9 @@ final class EchoConnection extends ChannelInboundHandlerAdapter {
     pump();
   }
 
-  // Gives up on a connection whose replies stopped coming.
-  private void watchdog() {
-    if (done) {
+  // Gives up on a connection whose replies stopped coming; runs until its round's part is over.
+  private void watchdog(int of) {
+    if (done || of != generation) {
       return;
     }
     long now = System.nanoTime();
@@ -176,7 +209,7 @@ final class EchoConnection extends ChannelInboundHandlerAdapter {
     }
     channel
         .eventLoop()
-        .schedule(this::watchdog, Math.max(timeoutNanos / 4, 1_000_000), TimeUnit.NANOSECONDS);
+        .schedule(() -> watchdog(of), Math.max(timeoutNanos / 4, 1_000_000), TimeUnit.NANOSECONDS);
   }
 
   /**
@@ -196,7 +229,8 @@ final class EchoConnection extends ChannelInboundHandlerAdapter {
       }
     }
     finish();
-    channel.close();
+    gaveUp = true;
+    channel.close(); // its stream is out of step or stuck: no later round can use it
   }
 
   private void finish() {

@@ -2,6 +2,7 @@ package dev.socklab.bench;
 
 import dev.socklab.common.UsageError;
 import io.netty.channel.Channel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -101,24 +102,62 @@ record EchoLoad(int conns, int size, int pipeline, long rate, int splitWrites, b
 
   @Override
   public Round run(Session session, BenchTarget target, Budget budget) throws InterruptedException {
+    try (Held held = hold(session, target)) {
+      return held.round(budget);
+    }
+  }
+
+  @Override
+  public int heldConnections() {
+    return conns;
+  }
+
+  @Override
+  public Held hold(Session session, BenchTarget target) throws InterruptedException {
     Errors connectErrors = new Errors();
-    try (Connections c =
+    Connections c =
         Connections.open(
             session,
             target,
             conns,
             noDelay,
             i -> new EchoConnection(this, i, session.timeout().toNanos()),
-            connectErrors)) {
-      List<Channel> channels = c.channels();
+            connectErrors);
+    return new Open(session, c, connectErrors);
+  }
+
+  /** A target's connections, open for all its rounds; each round goes on where the last ended. */
+  private final class Open implements Held {
+    private final Session session;
+    private final Connections connections;
+    private final List<EchoConnection> handlers = new ArrayList<>(); // of each channel, in order
+    private Errors connectErrors; // reported by the first round, then null
+
+    Open(Session session, Connections connections, Errors connectErrors) {
+      this.session = session;
+      this.connections = connections;
+      this.connectErrors = connectErrors;
+      // Looked up now: Netty empties the pipeline of a channel that closes.
+      for (Channel ch : connections.channels()) {
+        handlers.add(ch.pipeline().get(EchoConnection.class));
+      }
+    }
+
+    @Override
+    public Round round(Budget budget) throws InterruptedException {
+      List<Channel> channels = connections.channels();
       // Start a little later than now, so that every connection's first message is due together.
       long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
       RoundState round = new RoundState(start, budget, channels.size(), session.progress());
-      round.errors.add(connectErrors);
+      if (connectErrors != null) {
+        round.errors.add(connectErrors);
+        connectErrors = null;
+      }
       Budget each = budget.share(channels.size());
       long interval = rate == 0 ? 0 : Math.max(1, (long) (conns * 1e9 / rate));
-      for (Channel ch : channels) {
-        EchoConnection h = ch.pipeline().get(EchoConnection.class);
+      for (int i = 0; i < channels.size(); i++) {
+        Channel ch = channels.get(i);
+        EchoConnection h = handlers.get(i);
         // Stagger the open loop's connections across one interval, so their sends do not bunch.
         long offset = interval == 0 ? 0 : interval * h.id() / conns;
         ch.eventLoop().execute(() -> h.begin(ch, round, each.count(), interval, start + offset));
@@ -128,15 +167,18 @@ record EchoLoad(int conns, int size, int pipeline, long rate, int splitWrites, b
               + 2 * session.timeout().toNanos()
               + TimeUnit.SECONDS.toNanos(budget.timed() ? 5 : 600);
       if (!round.await(wait)) {
-        for (Channel ch : channels) {
-          EchoConnection h = ch.pipeline().get(EchoConnection.class);
-          if (h != null) {
-            ch.eventLoop().execute(() -> h.giveUp("the round took too long"));
-          }
+        for (int i = 0; i < channels.size(); i++) {
+          EchoConnection h = handlers.get(i);
+          channels.get(i).eventLoop().execute(() -> h.giveUp("the round took too long"));
         }
         round.await(TimeUnit.SECONDS.toNanos(5));
       }
       return round.result();
+    }
+
+    @Override
+    public void close() {
+      connections.close();
     }
   }
 }

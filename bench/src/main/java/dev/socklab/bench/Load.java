@@ -65,4 +65,43 @@ interface Load {
    * @throws dev.socklab.common.UserError if the server cannot be reached at all
    */
   Round run(Session session, BenchTarget target, Budget budget) throws InterruptedException;
+
+  /**
+   * Opens what the rounds of one target can share, for {@link Runner} to run them on (echo: its
+   * connections, kept from the warm-up through the last measured round). By default nothing is
+   * shared: each round is {@link #run}, connecting anew.
+   *
+   * @param session the event loops and settings shared by every round
+   * @param target the server
+   * @return the rounds' runner; close it after the last round
+   * @throws InterruptedException if interrupted
+   * @throws dev.socklab.common.UserError if the server cannot be reached at all
+   */
+  default Held hold(Session session, BenchTarget target) throws InterruptedException {
+    return budget -> run(session, target, budget);
+  }
+
+  /**
+   * @return the connections {@link #hold} keeps open for one target between rounds; 0 if it keeps
+   *     none
+   */
+  default int heldConnections() {
+    return 0;
+  }
+
+  /** Rounds against one target that share what {@link #hold} opened. */
+  interface Held extends AutoCloseable {
+    /**
+     * Runs one round.
+     *
+     * @param budget how long the round lasts
+     * @return what was measured; errors are counted in it, not thrown
+     * @throws InterruptedException if interrupted
+     */
+    Round round(Budget budget) throws InterruptedException;
+
+    /** Closes what {@link #hold} opened. */
+    @Override
+    default void close() {}
+  }
 }

@@ -11,6 +11,11 @@ import java.util.Map;
  * then the measured rounds interleaved, A B A B ..., so that whatever else the machine does in the
  * meantime falls on every target alike. A target that fails (a mismatch, a loss beyond the limit)
  * is not measured again.
+ *
+ * <p>A load that keeps its connections ({@link Load#hold}) keeps them from a target's warm-up
+ * through its last round at a sweep point, so a round measures the server's work, not connect(2),
+ * unless every target's connections together would pass {@value #MAX_HELD_CONNECTIONS}: then each
+ * round connects anew, and only one target's connections are open at a time.
  */
 final class Runner {
   /**
@@ -59,6 +64,12 @@ final class Runner {
     default void pointDone(List<Row> rows) {}
   }
 
+  /**
+   * The most connections held open across rounds for all targets together (each is a descriptor
+   * here and in a server); one target alone may always hold its own.
+   */
+  static final int MAX_HELD_CONNECTIONS = 10_000;
+
   private final Session session;
   private final Load load;
   private final List<BenchTarget> targets;
@@ -101,53 +112,77 @@ final class Runner {
     List<Long> points = plan.sweepValues().isEmpty() ? nullList() : plan.sweepValues();
     for (Long value : points) {
       Load l = value == null ? load : load.with(plan.sweepParameter(), value);
-      Map<BenchTarget, List<Round>> done = new LinkedHashMap<>();
-      Map<BenchTarget, Boolean> failed = new LinkedHashMap<>();
-      for (BenchTarget t : targets) {
-        done.put(t, new ArrayList<>());
-        failed.put(t, false);
-        if (!plan.warmup().isZero()) {
-          listener.roundStarts(t, value, true);
-          Round warm = l.run(session, t, Budget.of(plan.warmup()));
-          // A server that already fails in the warm-up is not measured: its row says why. Loss
-          // within --max-loss is no failure (udp).
-          Errors e = warm.errors();
-          if (e.hard() > 0 || e.lost.get() > plan.maxLoss() * Math.max(warm.sent(), 1)) {
-            done.get(t).add(warm);
-            failed.put(t, true);
-          }
-        }
+      boolean keep =
+          targets.size() == 1
+              || (long) l.heldConnections() * targets.size() <= MAX_HELD_CONNECTIONS;
+      Map<BenchTarget, Load.Held> held = new LinkedHashMap<>();
+      try {
+        rows.addAll(point(l, value, keep, held));
+      } finally {
+        held.values().forEach(Load.Held::close);
       }
-      for (int i = 0; i < plan.rounds(); i++) {
-        for (BenchTarget t : targets) {
-          if (failed.get(t)) {
-            continue;
-          }
-          listener.roundStarts(t, value, false);
-          Round r = measured(l, t);
-          done.get(t).add(r);
-          if (r.errors().hard() > 0) {
-            failed.put(t, true);
-          }
-        }
-      }
-      List<Row> point = new ArrayList<>();
-      for (BenchTarget t : targets) {
-        point.add(Row.of(t, value, l, done.get(t), plan.maxLoss(), !plan.warmup().isZero()));
-      }
-      listener.pointDone(point);
-      rows.addAll(point);
     }
     return rows;
   }
 
+  // The rows of one sweep point. Held rounds are opened into `held`, which the caller closes.
+  private List<Row> point(Load l, Long value, boolean keep, Map<BenchTarget, Load.Held> held)
+      throws InterruptedException {
+    Map<BenchTarget, List<Round>> done = new LinkedHashMap<>();
+    Map<BenchTarget, Boolean> failed = new LinkedHashMap<>();
+    for (BenchTarget t : targets) {
+      done.put(t, new ArrayList<>());
+      failed.put(t, false);
+      Load.Held rounds = keep ? l.hold(session, t) : null;
+      if (rounds != null) {
+        held.put(t, rounds);
+      }
+      if (!plan.warmup().isZero()) {
+        listener.roundStarts(t, value, true);
+        Round warm = round(l, t, rounds, Budget.of(plan.warmup()));
+        // A server that already fails in the warm-up is not measured: its row says why. Loss
+        // within --max-loss is no failure (udp).
+        Errors e = warm.errors();
+        if (e.hard() > 0 || e.lost.get() > plan.maxLoss() * Math.max(warm.sent(), 1)) {
+          done.get(t).add(warm);
+          failed.put(t, true);
+        }
+      }
+    }
+    for (int i = 0; i < plan.rounds(); i++) {
+      for (BenchTarget t : targets) {
+        if (failed.get(t)) {
+          continue;
+        }
+        listener.roundStarts(t, value, false);
+        Round r = measured(l, t, held.get(t));
+        done.get(t).add(r);
+        if (r.errors().hard() > 0) {
+          failed.put(t, true);
+        }
+      }
+    }
+    List<Row> point = new ArrayList<>();
+    for (BenchTarget t : targets) {
+      point.add(Row.of(t, value, l, done.get(t), plan.maxLoss(), !plan.warmup().isZero()));
+    }
+    listener.pointDone(point);
+    return point;
+  }
+
+  // One round on the held connections, or on new ones if `held` is null.
+  private Round round(Load l, BenchTarget t, Load.Held held, Budget budget)
+      throws InterruptedException {
+    return held != null ? held.round(budget) : l.run(session, t, budget);
+  }
+
   // One measured round, with bench's own CPU and the server's (if its PID is known) sampled.
-  private Round measured(Load l, BenchTarget t) throws InterruptedException {
+  private Round measured(Load l, BenchTarget t, Load.Held held) throws InterruptedException {
     Long pid = serverPids.get(t);
     try (ServerSampler sampler = pid == null ? null : ServerSampler.start(pid)) {
       long[] cpu0 = session.loopCpuNanos();
       long t0 = System.nanoTime();
-      Round r = l.run(session, t, plan.perRound());
+      Round r = round(l, t, held, plan.perRound());
       long wall = System.nanoTime() - t0;
       long[] cpu1 = session.loopCpuNanos();
       double busy = 0;

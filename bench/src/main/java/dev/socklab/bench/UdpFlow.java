@@ -75,7 +75,7 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
     channel = ch;
     round = r;
     quota = count > 0 ? count : Long.MAX_VALUE;
-    pace = new Pace(intervalNanos, due, ch.eventLoop(), this::pump);
+    pace = new Pace(intervalNanos, due, 0, ch.eventLoop(), this::pump);
     pace.start();
     expire();
   }

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A misbehaving TCP server for bench's tests: listens on 127.0.0.1, an ephemeral port, and serves
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 abstract class TcpFixture implements AutoCloseable {
   private final ServerSocket server;
   private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger accepted = new AtomicInteger();
 
   /**
    * @throws IOException if it cannot listen
@@ -53,6 +55,13 @@ abstract class TcpFixture implements AutoCloseable {
     return clients;
   }
 
+  /**
+   * @return the connections accepted so far
+   */
+  int accepted() {
+    return accepted.get();
+  }
+
   private void acceptLoop() {
     while (!server.isClosed()) {
       Socket s;
@@ -61,6 +70,7 @@ abstract class TcpFixture implements AutoCloseable {
       } catch (IOException e) {
         return; // closed
       }
+      accepted.incrementAndGet();
       clients.add(s);
       Thread.ofVirtual()
           .start(
