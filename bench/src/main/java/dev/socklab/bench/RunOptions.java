@@ -59,7 +59,8 @@ final class RunOptions {
       paramLabel = "N",
       defaultValue = "3",
       description =
-          "Measured rounds per target, interleaved A B A B ... (default: ${DEFAULT-VALUE}).")
+          "Measured rounds per target, interleaved A B A B ... (default: ${DEFAULT-VALUE}). echo"
+              + " keeps its connections from the warm-up to the last round of a sweep point.")
   int rounds;
 
   @Option(
