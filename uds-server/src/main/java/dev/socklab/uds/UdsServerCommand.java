@@ -239,7 +239,7 @@ public final class UdsServerCommand implements Callable<Integer> {
           String where = Endpoints.format(server.localAddress());
           String banner =
               String.format(
-                  "uds-server listening on %s (AF_UNIX stream, inherited fd %d: socket-activated,"
+                  "uds-server listening on %s (AF_UNIX stream, inherited fd %s: socket-activated,"
                       + " %s) — try: nc -U %s",
                   where, Inherited.SD_LISTEN_FDS_START, server.transport(), where);
           SdNotify.ready(banner, trace);
