@@ -60,6 +60,20 @@ public enum Transport {
   /** Entries of an io_uring loop's completion queue: a power of two. */
   private static final int IO_URING_CQ_SIZE = 1 << 17;
 
+  /** Netty's switch for its JDK Flight Recorder events; see the static initialiser. */
+  static final String NETTY_JFR = "io.netty.jfr.enabled";
+
+  static {
+    // Netty 4.2's buffer allocator records JFR events (each disabled in JFR's own settings, so a
+    // recording has none unless its .jfc asks) and loads jdk.jfr's event machinery for them with
+    // its first chunk: about 0.1 s before the banner of every Netty server on a 2-core machine.
+    // Off unless asked for, before any Netty class reads the property: -Dio.netty.jfr.enabled=true
+    // (e.g. in SOCKLAB_JAVA_OPTS) turns them back on.
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
+    }
+  }
+
   /**
    * Resolves {@link #AUTO} to what this machine supports.
    *
@@ -115,9 +129,9 @@ public enum Transport {
   public MultiThreadIoEventLoopGroup newGroup(int threads) {
     MultiThreadIoEventLoopGroup group =
         new MultiThreadIoEventLoopGroup(threads, ioHandlerFactory());
-    // One-time set-up belongs before listen(2), not in the first client's round trip: Netty 4.2's
-    // allocator registers its JDK Flight Recorder events with its first chunk, which loads
-    // jdk.jfr (70-90 ms measured on a 2-core machine).
+    // One-time set-up belongs before listen(2), not in the first client's round trip: the
+    // allocator's first chunk (and, with -Dio.netty.jfr.enabled=true, its JFR events: jdk.jfr's
+    // machinery, 70-110 ms on a 2-core machine).
     ByteBufAllocator.DEFAULT.directBuffer(1).release();
     return group;
   }
