@@ -120,6 +120,43 @@ public enum Transport {
   }
 
   /**
+   * Starts Netty's one-time set-up on a daemon thread: its platform probe (which on JDK 24+ links a
+   * native {@code free} through the FFM API), the epoll library (extracted from its jar and loaded)
+   * and the buffer allocator, 0.1-0.2 s on a 2-core machine. A server's {@code main} starts it
+   * first, so that it overlaps the parsing of the command line (picocli's model, as long again);
+   * the command joins it before it uses Netty, so no Netty class is ever initialised by two threads
+   * at once. Whatever fails here fails again, and is reported, where the command does it.
+   *
+   * @return the thread, to join
+   */
+  public static Thread warmUpInBackground() {
+    return Thread.ofPlatform()
+        .name("netty-warm-up")
+        .daemon()
+        .start(
+            () -> {
+              try {
+                AUTO.resolve();
+                ByteBufAllocator.DEFAULT.directBuffer(1).release();
+              } catch (Throwable ignored) {
+                // the command meets it again and says so
+              }
+            });
+  }
+
+  /**
+   * Waits for {@link #warmUpInBackground()}'s thread, if there is one.
+   *
+   * @param warmUp the thread, or null (tests run commands without {@code main})
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public static void awaitWarmUp(Thread warmUp) throws InterruptedException {
+    if (warmUp != null) {
+      warmUp.join();
+    }
+  }
+
+  /**
    * A group of event loops for this (resolved) transport, with Netty's buffer allocator already
    * initialised.
    *

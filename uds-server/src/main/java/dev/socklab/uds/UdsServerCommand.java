@@ -123,11 +123,15 @@ public final class UdsServerCommand implements Callable<Integer> {
    * @param args command-line arguments, see {@code --help}
    */
   public static void main(String[] args) {
+    warmUp = Transport.warmUpInBackground(); // while picocli reads the command line
     Cli.main(new UdsServerCommand(), args);
   }
 
+  private static Thread warmUp;
+
   @Override
   public Integer call() throws Exception {
+    Transport.awaitWarmUp(warmUp);
     if (abstractName != null && (path != null || mode != null)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
