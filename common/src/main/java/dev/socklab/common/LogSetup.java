@@ -59,6 +59,25 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
   }
 
   /**
+   * Makes and formats a log line, printing nothing: the classes and call sites a first log line
+   * needs, for a server to load before its first client (see {@code EchoServer}).
+   */
+  public static void warmUp() {
+    if (!(org.slf4j.LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+      return;
+    }
+    ch.qos.logback.classic.spi.LoggingEvent event =
+        new ch.qos.logback.classic.spi.LoggingEvent(
+            LogSetup.class.getName(),
+            context.getLogger(LogSetup.class),
+            Level.INFO,
+            "{} connected ({} connected)",
+            null,
+            new Object[] {"#0", 1});
+    LineEncoder.format(event, ZoneId.systemDefault());
+  }
+
+  /**
    * {@code %d{HH:mm:ss.SSS} %-5level %msg%n}, and the stack trace of an event's exception as
    * logback's pattern layout prints it, without the pattern compiler.
    */
