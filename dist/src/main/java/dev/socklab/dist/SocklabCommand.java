@@ -48,7 +48,10 @@ import picocli.CommandLine.Parameters;
       "           socklab echo-client localhost:7007 --count 1000 --size 512",
       "           man socklab-echo-server     (in the release: MANPATH=DIR/share/man)",
       "Environment: JAVA_HOME picks the JDK (socklab looks for one >= 21: JAVA_HOME, java on"
-          + " PATH, then /usr/lib/jvm); SOCKLAB_JAVA_OPTS adds JVM options.",
+          + " PATH, then /usr/lib/jvm); SOCKLAB_JAVA_OPTS adds JVM options. A command's first"
+          + " run writes a class-data archive of its classes as it exits (in a clone"
+          + " MODULE/target/cds, else $XDG_CACHE_HOME/socklab or ~/.cache/socklab), which later"
+          + " runs map to start sooner; SOCKLAB_CDS=off does without.",
       "Completion: source <(socklab completion bash) in ~/.bashrc, or in the release copy"
           + " share/bash-completion/completions/socklab to"
           + " ~/.local/share/bash-completion/completions/. zsh: source <(socklab completion zsh)."

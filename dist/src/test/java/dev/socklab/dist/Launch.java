@@ -15,7 +15,8 @@ final class Launch {
 
   /**
    * The command line: {@code env --chdir=DIR JAVA_HOME=THIS-JDK LAUNCHER ARGS}. Maven's own
-   * variables are dropped so that a nested {@code ./mvnw} finds its project afresh.
+   * variables are dropped so that a nested {@code ./mvnw} finds its project afresh, and the release
+   * keeps its class-data archives in {@code DIR/.cache}, not in the user's cache.
    *
    * @param dir the working directory, e.g. the clone or the unpacked release
    * @param launcher the script, relative to {@code dir}: {@code ./socklab} or {@code bin/socklab}
@@ -23,6 +24,19 @@ final class Launch {
    * @return the command line
    */
   static List<String> command(Path dir, String launcher, String... args) {
+    return command(dir, launcher, List.of(), args);
+  }
+
+  /**
+   * As {@link #command(Path, String, String...)}, with more of the environment set.
+   *
+   * @param dir the working directory
+   * @param launcher the script, relative to {@code dir}
+   * @param env {@code NAME=VALUE} settings, after (so over) the usual ones
+   * @param args its arguments
+   * @return the command line
+   */
+  static List<String> command(Path dir, String launcher, List<String> env, String... args) {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -32,8 +46,14 @@ final class Launch {
                 "MAVEN_PROJECTBASEDIR",
                 "-u",
                 "SOCKLAB_JAVA_OPTS",
+                "-u",
+                "SOCKLAB_CDS",
+                "-u",
+                "CACHE_DIRECTORY",
                 "JAVA_HOME=" + System.getProperty("java.home"),
-                launcher));
+                "XDG_CACHE_HOME=" + dir.toAbsolutePath().resolve(".cache")));
+    command.addAll(env);
+    command.add(launcher);
     command.addAll(List.of(args));
     return command;
   }

@@ -1,6 +1,7 @@
 package dev.socklab.echo;
 
 import dev.socklab.common.Endpoints;
+import dev.socklab.common.LogSetup;
 import dev.socklab.common.NetErrors;
 import dev.socklab.common.SocketCalls;
 import dev.socklab.common.Trace;
@@ -8,13 +9,16 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -275,6 +279,7 @@ public final class EchoServer implements AutoCloseable {
     calls.bindAndListen(listener, config.bindAddress(), config.backlog());
     EchoServer server = new EchoServer(config, calls, listener);
     server.acceptor.start();
+    server.warmUp();
     return server;
   }
 
@@ -291,6 +296,7 @@ public final class EchoServer implements AutoCloseable {
     // The blocking channel's ServerSocket adaptor: accept() then returns java.net Sockets as here.
     EchoServer server = new EchoServer(config, new SocketCalls(config.trace()), inherited.socket());
     server.acceptor.start();
+    server.warmUp();
     return server;
   }
 
@@ -359,6 +365,55 @@ public final class EchoServer implements AutoCloseable {
    */
   public Stats stats() {
     return new Stats(accepted.get(), refused.get(), bytesEchoed.sum());
+  }
+
+  // What the first client would otherwise wait for, done once we listen on a daemon thread of its
+  // own: the virtual-thread scheduler, its carrier thread and the poller a virtual thread parks on
+  // in read(), a connection record's first hashCode (which links the record's ObjectMethods
+  // bootstrap), the address and log line formatting. Nothing is printed, counted or named like a
+  // client. The classes it loads also go into the launcher's class-data archive when the run that
+  // writes it served nobody (./socklab: the first run's exit).
+  private void warmUp() {
+    Thread.ofPlatform()
+        .name("warm-up")
+        .daemon()
+        .start(
+            () -> {
+              try {
+                InetSocketAddress peer = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1);
+                new Client(0, null, "#0 " + Endpoints.format(peer), calls).hashCode();
+                LogSetup.warmUp();
+                if (config.threads().kind() == ThreadModel.Kind.VIRTUAL) {
+                  parkOnce();
+                }
+              } catch (Exception | Error e) {
+                // only a head start: a client meets whatever failed here, and is told
+              }
+            });
+  }
+
+  // A virtual thread blocked in read() on a pipe until the warm-up thread writes to it.
+  private static void parkOnce() throws IOException, InterruptedException {
+    Pipe pipe = Pipe.open();
+    try (Pipe.SourceChannel in = pipe.source();
+        Pipe.SinkChannel out = pipe.sink()) {
+      Thread reader =
+          Thread.ofVirtual()
+              .name("warm-up-reader")
+              .start(
+                  () -> {
+                    try {
+                      in.read(ByteBuffer.allocate(1));
+                    } catch (IOException e) {
+                      // closed below
+                    }
+                  });
+      for (int i = 0; i < 100 && reader.getState() != Thread.State.WAITING; i++) {
+        Thread.sleep(1);
+      }
+      out.write(ByteBuffer.wrap(new byte[1]));
+      reader.join(1000);
+    }
   }
 
   // The accept loop: one platform thread, blocked in accept(2) until the kernel hands over a

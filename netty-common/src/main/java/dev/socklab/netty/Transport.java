@@ -60,6 +60,20 @@ public enum Transport {
   /** Entries of an io_uring loop's completion queue: a power of two. */
   private static final int IO_URING_CQ_SIZE = 1 << 17;
 
+  /** Netty's switch for its JDK Flight Recorder events; see the static initialiser. */
+  static final String NETTY_JFR = "io.netty.jfr.enabled";
+
+  static {
+    // Netty 4.2's buffer allocator records JFR events (each disabled in JFR's own settings, so a
+    // recording has none unless its .jfc asks) and loads jdk.jfr's event machinery for them with
+    // its first chunk: about 0.1 s before the banner of every Netty server on a 2-core machine.
+    // Off unless asked for, before any Netty class reads the property: -Dio.netty.jfr.enabled=true
+    // (e.g. in SOCKLAB_JAVA_OPTS) turns them back on.
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
+    }
+  }
+
   /**
    * Resolves {@link #AUTO} to what this machine supports.
    *
@@ -106,6 +120,43 @@ public enum Transport {
   }
 
   /**
+   * Starts Netty's one-time set-up on a daemon thread: its platform probe (which on JDK 24+ links a
+   * native {@code free} through the FFM API), the epoll library (extracted from its jar and loaded)
+   * and the buffer allocator, 0.1-0.2 s on a 2-core machine. A server's {@code main} starts it
+   * first, so that it overlaps the parsing of the command line (picocli's model, as long again);
+   * the command joins it before it uses Netty, so no Netty class is ever initialised by two threads
+   * at once. Whatever fails here fails again, and is reported, where the command does it.
+   *
+   * @return the thread, to join
+   */
+  public static Thread warmUpInBackground() {
+    return Thread.ofPlatform()
+        .name("netty-warm-up")
+        .daemon()
+        .start(
+            () -> {
+              try {
+                AUTO.resolve();
+                ByteBufAllocator.DEFAULT.directBuffer(1).release();
+              } catch (Throwable ignored) {
+                // the command meets it again and says so
+              }
+            });
+  }
+
+  /**
+   * Waits for {@link #warmUpInBackground()}'s thread, if there is one.
+   *
+   * @param warmUp the thread, or null (tests run commands without {@code main})
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public static void awaitWarmUp(Thread warmUp) throws InterruptedException {
+    if (warmUp != null) {
+      warmUp.join();
+    }
+  }
+
+  /**
    * A group of event loops for this (resolved) transport, with Netty's buffer allocator already
    * initialised.
    *
@@ -115,9 +166,9 @@ public enum Transport {
   public MultiThreadIoEventLoopGroup newGroup(int threads) {
     MultiThreadIoEventLoopGroup group =
         new MultiThreadIoEventLoopGroup(threads, ioHandlerFactory());
-    // One-time set-up belongs before listen(2), not in the first client's round trip: Netty 4.2's
-    // allocator registers its JDK Flight Recorder events with its first chunk, which loads
-    // jdk.jfr (70-90 ms measured on a 2-core machine).
+    // One-time set-up belongs before listen(2), not in the first client's round trip: the
+    // allocator's first chunk (and, with -Dio.netty.jfr.enabled=true, its JFR events: jdk.jfr's
+    // machinery, 70-110 ms on a 2-core machine).
     ByteBufAllocator.DEFAULT.directBuffer(1).release();
     return group;
   }

@@ -3,6 +3,7 @@ package dev.socklab.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.util.internal.PlatformDependent;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.TypeConversionException;
 
@@ -21,5 +22,13 @@ class TransportTest {
     assertThatThrownBy(() -> converter.convert("uring"))
         .isInstanceOf(TypeConversionException.class)
         .hasMessage("'uring' is not a transport: use auto, epoll, io_uring or nio");
+  }
+
+  @Test
+  void nettysFlightRecorderEventsAreOffUnlessAskedFor() {
+    // Transport is initialised (the converter above): Netty reads the property after that.
+    assertThat(Transport.NIO.resolve()).isEqualTo(Transport.NIO);
+    assertThat(System.getProperty(Transport.NETTY_JFR)).isEqualTo("false");
+    assertThat(PlatformDependent.isJfrEnabled()).isFalse();
   }
 }

@@ -123,11 +123,15 @@ public final class UdsServerCommand implements Callable<Integer> {
    * @param args command-line arguments, see {@code --help}
    */
   public static void main(String[] args) {
+    warmUp = Transport.warmUpInBackground(); // while picocli reads the command line
     Cli.main(new UdsServerCommand(), args);
   }
 
+  private static Thread warmUp;
+
   @Override
   public Integer call() throws Exception {
+    Transport.awaitWarmUp(warmUp);
     if (abstractName != null && (path != null || mode != null)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
@@ -239,7 +243,7 @@ public final class UdsServerCommand implements Callable<Integer> {
           String where = Endpoints.format(server.localAddress());
           String banner =
               String.format(
-                  "uds-server listening on %s (AF_UNIX stream, inherited fd %d: socket-activated,"
+                  "uds-server listening on %s (AF_UNIX stream, inherited fd %s: socket-activated,"
                       + " %s) — try: nc -U %s",
                   where, Inherited.SD_LISTEN_FDS_START, server.transport(), where);
           SdNotify.ready(banner, trace);
