@@ -53,6 +53,10 @@ public final class ChatRoom {
   private final AtomicLong joined = new AtomicLong();
   private final AtomicLong relayed = new AtomicLong();
   private final AtomicLong cutOff = new AtomicLong();
+  // Clients to cut off, and why, once the event being handled has been: not in the middle of a
+  // loop over the members. A client in here is as good as gone: its input is ignored.
+  private final Map<Member, String> toCut = new LinkedHashMap<>();
+  private int handling; // depth of the room's own methods on the stack
 
   /**
    * @param maxLineBytes the line limit, quoted in the "line too long" error
@@ -67,6 +71,15 @@ public final class ChatRoom {
    * @param m the new client
    */
   public void join(Member m) {
+    handling++;
+    try {
+      joinNow(m);
+    } finally {
+      done();
+    }
+  }
+
+  private void joinNow(Member m) {
     String nick;
     do {
       nick = "guest" + nextGuest++;
@@ -76,17 +89,14 @@ public final class ChatRoom {
     joined.incrementAndGet();
     online.set(nicks.size());
     log.info("{} joined from {} ({} online)", nick, m.remote(), nicks.size());
-    List<Member> slow = new ArrayList<>();
     sendTo(
         m,
         "* welcome to socklab chat, "
             + nick
             + ". "
             + nicks.size()
-            + " online. /help lists the commands.",
-        slow);
-    broadcast(m, "* " + nick + " joined", slow);
-    cutOff(slow);
+            + " online. /help lists the commands.");
+    broadcast(m, "* " + nick + " joined");
   }
 
   /**
@@ -95,7 +105,12 @@ public final class ChatRoom {
    * @param m the client
    */
   public void leave(Member m) {
-    leave(m, null);
+    handling++;
+    try {
+      leave(m, null);
+    } finally {
+      done();
+    }
   }
 
   private void leave(Member m, String why) {
@@ -107,9 +122,7 @@ public final class ChatRoom {
     online.set(nicks.size());
     String notice = "* " + nick + " left" + (why == null ? "" : " (" + why + ")");
     log.info("{} ({} online)", notice.substring(2), nicks.size());
-    List<Member> slow = new ArrayList<>();
-    broadcast(null, notice, slow);
-    cutOff(slow);
+    broadcast(null, notice);
   }
 
   /**
@@ -118,10 +131,13 @@ public final class ChatRoom {
    * @param m the client
    */
   public void lineTooLong(Member m) {
-    if (nicks.containsKey(m)) {
-      List<Member> slow = new ArrayList<>();
-      sendTo(m, "* error: line too long (the limit is " + maxLineBytes + " bytes); not sent", slow);
-      cutOff(slow);
+    if (nicks.containsKey(m) && !toCut.containsKey(m)) {
+      handling++;
+      try {
+        sendTo(m, "* error: line too long (the limit is " + maxLineBytes + " bytes); not sent");
+      } finally {
+        done();
+      }
     }
   }
 
@@ -134,50 +150,53 @@ public final class ChatRoom {
    */
   public void line(Member m, String raw) {
     String from = nicks.get(m);
-    if (from == null) {
+    if (from == null || toCut.containsKey(m)) {
       return; // it left (or was cut off) while its input was still being read
     }
-    String text = Sanitizer.clean(raw);
-    List<Member> slow = new ArrayList<>();
-    if (text.startsWith("/")) {
-      command(m, from, text, slow);
-    } else if (!text.isBlank()) {
-      log.info("<{}> {}", from, text);
-      relayed.incrementAndGet();
-      broadcast(m, "[" + from + "] " + text, slow);
+    handling++;
+    try {
+      String text = Sanitizer.clean(raw);
+      if (text.startsWith("/")) {
+        command(m, from, text);
+      } else if (!text.isBlank()) {
+        log.info("<{}> {}", from, text);
+        relayed.incrementAndGet();
+        broadcast(m, "[" + from + "] " + text);
+      }
+    } finally {
+      done();
     }
-    cutOff(slow);
   }
 
-  private void command(Member m, String from, String text, List<Member> slow) {
+  private void command(Member m, String from, String text) {
     int space = text.indexOf(' ');
     String cmd = space < 0 ? text : text.substring(0, space);
     String arg = space < 0 ? "" : text.substring(space + 1).strip();
     switch (cmd) {
-      case "/nick" -> nick(m, from, arg, slow);
+      case "/nick" -> nick(m, from, arg);
       case "/who" ->
-          sendTo(m, "* online (" + nicks.size() + "): " + String.join(", ", nicks.values()), slow);
+          sendTo(m, "* online (" + nicks.size() + "): " + String.join(", ", nicks.values()));
       case "/me" -> {
         if (arg.isEmpty()) {
-          sendTo(m, "* error: usage: /me ACTION", slow);
+          sendTo(m, "* error: usage: /me ACTION");
         } else {
           log.info("* {} {}", from, arg);
           relayed.incrementAndGet();
-          broadcast(m, "* " + from + " " + arg, slow);
+          broadcast(m, "* " + from + " " + arg);
         }
       }
-      case "/msg" -> privateMessage(m, from, arg, slow);
+      case "/msg" -> privateMessage(m, from, arg);
       case "/quit" -> {
-        sendTo(m, "* bye", slow);
+        sendTo(m, "* bye");
         leave(m, null);
         m.close();
       }
       case "/help" -> {
         for (String h : HELP) {
-          sendTo(m, h, slow);
+          sendTo(m, h);
         }
       }
-      default -> sendTo(m, "* error: unknown command " + cmd + " (try /help)", slow);
+      default -> sendTo(m, "* error: unknown command " + cmd + " (try /help)");
     }
   }
 
@@ -191,10 +210,10 @@ public final class ChatRoom {
           "*   /quit            leave",
           "* anything else goes to everyone else as [yournick] text");
 
-  private void nick(Member m, String from, String wanted, List<Member> slow) {
+  private void nick(Member m, String from, String wanted) {
     String problem = Sanitizer.nickProblem(wanted);
     if (problem != null) {
-      sendTo(m, "* error: " + problem, slow);
+      sendTo(m, "* error: " + problem);
       return;
     }
     Member holder = taken.clash(wanted, m);
@@ -204,53 +223,58 @@ public final class ChatRoom {
           m,
           Sanitizer.fold(held).equals(Sanitizer.fold(wanted))
               ? "* error: the nick " + wanted + " is taken"
-              : "* error: nick '" + wanted + "' looks like '" + held + "', who is online",
-          slow);
+              : "* error: nick '" + wanted + "' looks like '" + held + "', who is online");
       return;
     }
     problem = Nicks.mixedScriptProblem(wanted);
     if (problem != null) {
-      sendTo(m, "* error: " + problem, slow);
+      sendTo(m, "* error: " + problem);
       return;
     }
     taken.remove(from, m);
     taken.put(wanted, m);
     nicks.put(m, wanted);
     log.info("{} is now {}", from, wanted);
-    sendTo(m, "* you are now " + wanted, slow);
-    broadcast(m, "* " + from + " is now " + wanted, slow);
+    sendTo(m, "* you are now " + wanted);
+    broadcast(m, "* " + from + " is now " + wanted);
   }
 
-  private void privateMessage(Member m, String from, String arg, List<Member> slow) {
+  private void privateMessage(Member m, String from, String arg) {
     int space = arg.indexOf(' ');
     String to = space < 0 ? arg : arg.substring(0, space);
     String text = space < 0 ? "" : arg.substring(space + 1).strip();
     if (to.isEmpty() || text.isEmpty()) {
-      sendTo(m, "* error: usage: /msg NICK TEXT", slow);
+      sendTo(m, "* error: usage: /msg NICK TEXT");
       return;
     }
     Member target = taken.holder(to); // exact up to case: see Nicks.holder
     if (target == null) {
-      sendTo(m, "* error: no such nick: " + to, slow);
+      sendTo(m, "* error: no such nick: " + to);
       return;
     }
     log.info("<{} -> {}> {}", from, nicks.get(target), text);
     relayed.incrementAndGet();
-    sendTo(target, "[" + from + " -> you] " + text, slow);
-    sendTo(m, "* sent to " + nicks.get(target), slow);
+    sendTo(target, "[" + from + " -> you] " + text);
+    sendTo(m, "* sent to " + nicks.get(target));
   }
 
   /** The server is stopping: tell everyone, then close each connection after its output. */
   public void shutdown() {
-    List<Member> all = new ArrayList<>(nicks.keySet());
-    for (Member m : all) {
-      m.send(encode("* server shutting down"));
-    }
-    nicks.clear();
-    taken.clear();
-    online.set(0);
-    for (Member m : all) {
-      m.close();
+    handling++;
+    try {
+      List<Member> all = new ArrayList<>(nicks.keySet());
+      byte[] notice = encode("* server shutting down");
+      for (Member m : all) {
+        m.send(notice);
+      }
+      nicks.clear();
+      taken.clear();
+      online.set(0);
+      for (Member m : all) {
+        m.close();
+      }
+    } finally {
+      done();
     }
   }
 
@@ -262,31 +286,65 @@ public final class ChatRoom {
     return (line + "\n").getBytes(StandardCharsets.UTF_8);
   }
 
-  private void sendTo(Member m, String line, List<Member> slow) {
+  private void sendTo(Member m, String line) {
     if (!m.send(encode(line))) {
-      slow.add(m);
+      toCut.putIfAbsent(m, OVER_MAX_PENDING);
     }
   }
 
-  private void broadcast(Member except, String line, List<Member> slow) {
+  private void broadcast(Member except, String line) {
     byte[] bytes = encode(line); // once for all recipients
     for (Member m : nicks.keySet()) {
       if (m != except && !m.send(bytes)) {
-        slow.add(m);
+        toCut.putIfAbsent(m, OVER_MAX_PENDING);
       }
     }
   }
 
-  // A client whose queued output passed the limit is cut off, so that one client that stops
-  // reading cannot hold the whole room's memory (or, with blocking writes, stall it).
-  private void cutOff(List<Member> slow) {
-    for (Member m : slow) {
-      if (nicks.containsKey(m)) {
-        cutOff.incrementAndGet();
-        log.warn("{} ({}) is not reading: cut off", nicks.get(m), m.remote());
-        leave(m, "too slow");
+  private static final String OVER_MAX_PENDING = "its queued output passed --max-pending";
+
+  /**
+   * Cuts a client off as not reading: the others are told it left (too slow), the log says why
+   * (once per client), and its connection is aborted. The engines call this for a client they chose
+   * to cut (see {@link OutputBudget}); it may be called while the room is sending (from {@link
+   * Member#send}): then it takes effect once the current event has been handled, and the client's
+   * input is ignored from now on. Does nothing more for a client that already left.
+   *
+   * @param m the client
+   * @param why the reason, for the log, e.g. "its queued output passed --max-pending"
+   */
+  public void cutOff(Member m, String why) {
+    toCut.putIfAbsent(m, why);
+    if (handling == 0) {
+      handling++;
+      done();
+    }
+  }
+
+  // End of one of the room's own methods: the outermost one cuts off whoever is due. A client
+  // whose queued output passed a limit is cut off, so that clients that stop reading cannot hold
+  // the whole room's memory (or, with blocking writes, stall it). Telling the others may make
+  // more clients due: the loop takes them too.
+  private void done() {
+    if (handling > 1) {
+      handling--;
+      return;
+    }
+    try {
+      while (!toCut.isEmpty()) {
+        var due = toCut.entrySet().iterator().next();
+        Member m = due.getKey();
+        String nick = nicks.get(m);
+        if (nick != null) {
+          cutOff.incrementAndGet();
+          log.warn("{} ({}) is not reading: cut off, {}", nick, m.remote(), due.getValue());
+          leave(m, "too slow");
+        }
+        toCut.remove(m); // after leave(): meanwhile its input stays ignored
         m.abort();
       }
+    } finally {
+      handling--;
     }
   }
 

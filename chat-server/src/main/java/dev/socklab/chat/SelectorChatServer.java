@@ -30,23 +30,31 @@ import org.slf4j.LoggerFactory;
  * queued output. A client is registered for OP_WRITE only while it has output queued, otherwise
  * select() would return at once forever. Output to a client is queued, never written with a
  * blocking call, so a client that stops reading costs memory (bounded by {@code maxPendingBytes},
- * then it is cut off) but never time for the others.
+ * then it is cut off; and all clients' together by {@code maxPendingTotalBytes}: {@link
+ * OutputBudget}) but never time for the others.
  */
 public final class SelectorChatServer implements ChatServer {
   private static final Logger log = LoggerFactory.getLogger(SelectorChatServer.class);
-  private static final int WRITE_BATCH = 256; // lines per writev(2); the kernel caps at IOV_MAX
   private static final int ACCEPT_BATCH = 16; // connections accepted per loop round
-  // Heap cost of one queued line besides its bytes (the ByteBuffer and its queue slot), counted
-  // against --max-pending so the limit bounds memory even for many short lines (Netty counts
-  // its outbound entries the same way).
-  private static final int ENTRY_OVERHEAD = 64;
+  // Heap cost of one queued line besides its bytes (its queue slot and, for a line sent to one
+  // client only, the array's header), counted against --max-pending (and --max-pending-total)
+  // so the limits bound memory even for many short lines (Netty counts its outbound entries the
+  // same way).
+  private static final int ENTRY_OVERHEAD = 32;
 
   private final Config config;
   private final SocketCalls calls;
   private final Selector selector;
   private final ServerSocketChannel listener;
   private final ChatRoom room;
+  private final OutputBudget budget;
+  private final Iterable<Client> clients = this::clients; // for the budget: every connection
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024); // one thread: shared
+  // Queued lines are copied here for each write(2): one shared buffer, not one per client (nor
+  // the JDK's temporary copy of heap buffers), so a queue costs only its lines. Not readBuffer:
+  // a write can happen while a read's lines are still being handled.
+  private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(64 * 1024);
+  private final ByteBuffer[] writeBuffers = {writeBuffer};
   private final Thread loop;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
@@ -63,6 +71,7 @@ public final class SelectorChatServer implements ChatServer {
     this.selector = selector;
     this.listener = listener;
     this.room = new ChatRoom(config.maxLineBytes());
+    this.budget = new OutputBudget(config.maxPendingTotalBytes(), room);
     this.loop = Thread.ofPlatform().name("selector-loop").unstarted(this::run);
   }
 
@@ -225,12 +234,15 @@ public final class SelectorChatServer implements ChatServer {
   }
 
   /** One connection: its non-blocking socket, its line framer and its queued output. */
-  private final class Client implements ChatRoom.Member, LineFramer.Sink {
+  private final class Client implements OutputBudget.Queue, LineFramer.Sink {
     final SocketChannel ch;
     final String remote;
     final SocketCalls calls;
     final LineFramer framer = new LineFramer(config.maxLineBytes());
-    final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+    // The lines themselves: a broadcast line is one array shared by every recipient, so queuing
+    // it costs a slot here, not a copy and not an object per recipient.
+    final ArrayDeque<byte[]> queue = new ArrayDeque<>(4);
+    int headWritten; // bytes of queue.peek() the kernel already took (a partial write)
     SelectionKey key;
     long pending; // bytes queued and not yet taken by the kernel, plus ENTRY_OVERHEAD per line
     boolean dirty; // in the server's dirty list: flush at the end of this round
@@ -278,8 +290,13 @@ public final class SelectorChatServer implements ChatServer {
       if (!ch.isOpen() || closeWhenFlushed) {
         return true;
       }
-      queue.add(ByteBuffer.wrap(line)); // shared bytes, a position of its own
-      pending += line.length + ENTRY_OVERHEAD;
+      long cost = line.length + ENTRY_OVERHEAD;
+      budget.makeRoom(cost, clients); // may flush or cut off others, or this client
+      if (!ch.isOpen()) {
+        return true; // cut off to make room: the room is told
+      }
+      queue.add(line);
+      count(cost);
       if (!dirty) {
         dirty = true;
         SelectorChatServer.this.dirty.add(this);
@@ -292,19 +309,29 @@ public final class SelectorChatServer implements ChatServer {
       return pending <= config.maxPendingBytes();
     }
 
-    // Writes as much of the queue as the socket takes, with one writev(2) per batch of lines.
-    // What does not fit waits for OP_WRITE; the loop never blocks on one client.
-    void flush() {
+    // Writes as much of the queue as the socket takes: the lines are copied into the shared
+    // write buffer, up to 64 KiB at a time, and written with one call. What the kernel does not
+    // take stays queued and waits for OP_WRITE; the loop never blocks on one client.
+    @Override
+    public void flush() {
       try {
         while (!queue.isEmpty() && ch.isOpen()) {
-          ByteBuffer[] batch = queue.stream().limit(WRITE_BATCH).toArray(ByteBuffer[]::new);
-          long n = calls.writev(ch, batch); // takes what fits in the socket buffer, maybe 0
-          pending -= n;
-          while (!queue.isEmpty() && !queue.peek().hasRemaining()) {
-            queue.poll();
-            pending -= ENTRY_OVERHEAD;
+          writeBuffer.clear();
+          int skip = headWritten;
+          for (byte[] line : queue) {
+            int n = Math.min(line.length - skip, writeBuffer.remaining());
+            writeBuffer.put(line, skip, n);
+            skip = 0;
+            if (!writeBuffer.hasRemaining()) {
+              break;
+            }
           }
-          if (!queue.isEmpty() && queue.peek().position() > 0 || n == 0) {
+          writeBuffer.flip();
+          int copied = writeBuffer.remaining();
+          long n = calls.writev(ch, writeBuffers); // takes what fits in the socket buffer, maybe 0
+          count(-n);
+          consume(n);
+          if (n < copied) {
             break; // the socket buffer is full: wait for OP_WRITE
           }
         }
@@ -328,6 +355,38 @@ public final class SelectorChatServer implements ChatServer {
       }
     }
 
+    // Drops the n bytes the kernel took from the front of the queue.
+    private void consume(long n) {
+      while (n > 0) {
+        byte[] head = queue.peek();
+        int left = head.length - headWritten;
+        if (n < left) {
+          headWritten += (int) n;
+          return;
+        }
+        n -= left;
+        queue.poll();
+        headWritten = 0;
+        count(-ENTRY_OVERHEAD);
+      }
+    }
+
+    // Every change to what is queued goes through here: this client's count and the budget's.
+    private void count(long bytes) {
+      pending += bytes;
+      budget.add(bytes);
+    }
+
+    @Override
+    public long queued() {
+      return pending;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return ch.isOpen();
+    }
+
     @Override
     public void close() {
       closeWhenFlushed = true;
@@ -342,7 +401,8 @@ public final class SelectorChatServer implements ChatServer {
         key.cancel(); // FD_CLR
         calls.close(ch); // close(2)
         queue.clear();
-        pending = 0;
+        headWritten = 0;
+        count(-pending);
       }
     }
 
@@ -361,9 +421,23 @@ public final class SelectorChatServer implements ChatServer {
     }
   }
 
+  // The selector's keys are the list of connections: the budget looks for the largest queues here.
+  private Iterator<Client> clients() {
+    return selector.keys().stream()
+        .map(SelectionKey::attachment)
+        .filter(Client.class::isInstance)
+        .map(Client.class::cast)
+        .iterator();
+  }
+
   @Override
   public int connectedClients() {
     return room.size();
+  }
+
+  @Override
+  public long queuedBytes() {
+    return budget.total();
   }
 
   @Override
@@ -389,7 +463,7 @@ public final class SelectorChatServer implements ChatServer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return new Stats(room.joinedCount(), room.relayedCount(), room.cutOffCount());
+    return new Stats(room.joinedCount(), room.relayedCount(), room.cutOffCount(), budget.peak());
   }
 
   private static void closeQuietly(java.io.Closeable c) {

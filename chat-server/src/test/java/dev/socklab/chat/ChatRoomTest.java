@@ -13,12 +13,18 @@ class ChatRoomTest {
     boolean closed;
     boolean aborted;
     int acceptBeforeSlow = Integer.MAX_VALUE;
+    Runnable onNextSend; // run once, inside the next send: what an engine does while queuing
 
     @Override
     public boolean send(byte[] line) {
       String text = new String(line, java.nio.charset.StandardCharsets.UTF_8);
       assertThat(text).endsWith("\n");
       lines.add(text.substring(0, text.length() - 1));
+      if (onNextSend != null) {
+        Runnable r = onNextSend;
+        onNextSend = null;
+        r.run();
+      }
       return lines.size() <= acceptBeforeSlow;
     }
 
@@ -276,6 +282,22 @@ class ChatRoomTest {
     assertThat(b.lines).containsExactly("[guest1] one", "[guest1] two", "* guest3 left (too slow)");
     room.line(a, "three");
     assertThat(c.lines).hasSize(2); // nothing more for a client that was cut off
+  }
+
+  @Test
+  void aClientTheEngineCutsOffWhileQueuingLeavesOnceTheLineHasGoneToEveryone() {
+    joinAll();
+    b.onNextSend = () -> room.cutOff(c, "its queue was the largest"); // as OutputBudget does
+    room.line(a, "hello");
+    assertThat(c.aborted).isTrue();
+    assertThat(b.lines).containsExactly("[guest1] hello", "* guest3 left (too slow)");
+    assertThat(room.size()).isEqualTo(2);
+    room.line(c, "still here?"); // input read before the connection closed
+    assertThat(a.lines).containsExactly("* guest3 left (too slow)");
+    room.cutOff(b, "its queue was the largest"); // outside any event: at once
+    assertThat(a.lines).last().isEqualTo("* guest2 left (too slow)");
+    room.cutOff(b, "again");
+    assertThat(room.cutOffCount()).isEqualTo(2);
   }
 
   @Test
