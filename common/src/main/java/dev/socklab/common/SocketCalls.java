@@ -572,13 +572,14 @@ public final class SocketCalls {
    * @throws IOException EPIPE or ECONNRESET once the peer is gone
    */
   public long writev(SocketChannel ch, ByteBuffer[] bufs) throws IOException {
-    String call = "writev(" + bufs.length + " buffers)";
     try {
       long n = ch.write(bufs);
-      trace.call(call + " -> " + n + " bytes");
+      if (trace.on()) { // a loop's hot path: no strings unless traced
+        trace.call("writev(" + bufs.length + " buffers) -> " + n + " bytes");
+      }
       return n;
     } catch (IOException e) {
-      throw failed(call, e);
+      throw failed("writev(" + bufs.length + " buffers)", e);
     }
   }
 
