@@ -30,6 +30,8 @@ public interface ChatServer extends AutoCloseable {
    * @param maxClients most clients at once; one more gets "* server full" and is closed
    * @param maxLineBytes longest line accepted, in bytes without the terminator, 16-1048576
    * @param maxPendingBytes queued output per client beyond which it is cut off, 1 KiB or more
+   * @param maxPendingTotalBytes queued output of all clients together beyond which those holding
+   *     the most are cut off, 1 KiB or more (see {@link #defaultMaxPendingTotal()})
    * @param transport Netty transport (the selector engine ignores it)
    * @param trace where socket calls are traced
    */
@@ -39,6 +41,7 @@ public interface ChatServer extends AutoCloseable {
       int maxClients,
       int maxLineBytes,
       int maxPendingBytes,
+      long maxPendingTotalBytes,
       Transport transport,
       Trace trace) {
     /** Default line limit, bytes. */
@@ -46,6 +49,9 @@ public interface ChatServer extends AutoCloseable {
 
     /** Default queued output per client, bytes (1 MiB). */
     public static final int DEFAULT_MAX_PENDING = 1 << 20;
+
+    /** Cap of the default output budget of all clients together, bytes (64 MiB). */
+    public static final long MAX_DEFAULT_PENDING_TOTAL = 64L << 20;
 
     /** Default most clients at once. */
     public static final int DEFAULT_MAX_CLIENTS = 1024;
@@ -68,13 +74,33 @@ public interface ChatServer extends AutoCloseable {
         throw new IllegalArgumentException(
             "max pending must be 1024 bytes or more, not " + maxPendingBytes);
       }
+      if (maxPendingTotalBytes < 1024) {
+        throw new IllegalArgumentException(
+            "max pending total must be 1024 bytes or more, not " + maxPendingTotalBytes);
+      }
+    }
+
+    /**
+     * The default budget of queued output for all clients together: 64 MiB, or a quarter of the
+     * JVM's maximum heap if that is less. Queued lines live on the heap (the selector engine) or in
+     * direct memory, which Netty bounds by the maximum heap too; a quarter leaves the rest for the
+     * clients themselves and for garbage, so clients that stop reading cannot take the heap. 64 MiB
+     * is 64 clients at the default --max-pending, and keeps a server with a large default heap (a
+     * quarter of RAM) small.
+     *
+     * @return bytes, 1 KiB or more
+     */
+    public static long defaultMaxPendingTotal() {
+      return Math.max(
+          1024, Math.min(MAX_DEFAULT_PENDING_TOTAL, Runtime.getRuntime().maxMemory() / 4));
     }
 
     /**
      * Defaults for everything but the address.
      *
      * @param bindAddress where to listen
-     * @return backlog 1024, 1024 clients, 4096-byte lines, 1 MiB pending, auto transport
+     * @return backlog 1024, 1024 clients, 4096-byte lines, 1 MiB pending per client, {@link
+     *     #defaultMaxPendingTotal()} in all, auto transport
      */
     public static Config defaults(InetSocketAddress bindAddress) {
       return new Config(
@@ -83,6 +109,7 @@ public interface ChatServer extends AutoCloseable {
           DEFAULT_MAX_CLIENTS,
           DEFAULT_MAX_LINE,
           DEFAULT_MAX_PENDING,
+          defaultMaxPendingTotal(),
           Transport.AUTO,
           Trace.disabled());
     }
@@ -92,7 +119,32 @@ public interface ChatServer extends AutoCloseable {
      * @return this configuration with another client limit
      */
     public Config withMaxClients(int max) {
-      return new Config(bindAddress, backlog, max, maxLineBytes, maxPendingBytes, transport, trace);
+      return new Config(
+          bindAddress,
+          backlog,
+          max,
+          maxLineBytes,
+          maxPendingBytes,
+          maxPendingTotalBytes,
+          transport,
+          trace);
+    }
+
+    /**
+     * @param bytes longest line accepted, 16-1048576
+     * @return this configuration with another line limit
+     * @throws IllegalArgumentException if {@code bytes} is out of range
+     */
+    public Config withMaxLine(int bytes) {
+      return new Config(
+          bindAddress,
+          backlog,
+          maxClients,
+          bytes,
+          maxPendingBytes,
+          maxPendingTotalBytes,
+          transport,
+          trace);
     }
 
     /**
@@ -100,7 +152,26 @@ public interface ChatServer extends AutoCloseable {
      * @return this configuration with another limit
      */
     public Config withMaxPending(int bytes) {
-      return new Config(bindAddress, backlog, maxClients, maxLineBytes, bytes, transport, trace);
+      return new Config(
+          bindAddress,
+          backlog,
+          maxClients,
+          maxLineBytes,
+          bytes,
+          maxPendingTotalBytes,
+          transport,
+          trace);
+    }
+
+    /**
+     * @param bytes queued output of all clients together beyond which those holding the most are
+     *     cut off, 1 KiB or more
+     * @return this configuration with another budget
+     * @throws IllegalArgumentException if {@code bytes} is below 1024
+     */
+    public Config withMaxPendingTotal(long bytes) {
+      return new Config(
+          bindAddress, backlog, maxClients, maxLineBytes, maxPendingBytes, bytes, transport, trace);
     }
 
     /**
@@ -109,7 +180,14 @@ public interface ChatServer extends AutoCloseable {
      */
     public Config withTrace(Trace t) {
       return new Config(
-          bindAddress, backlog, maxClients, maxLineBytes, maxPendingBytes, transport, t);
+          bindAddress,
+          backlog,
+          maxClients,
+          maxLineBytes,
+          maxPendingBytes,
+          maxPendingTotalBytes,
+          transport,
+          t);
     }
   }
 
@@ -119,8 +197,10 @@ public interface ChatServer extends AutoCloseable {
    * @param clients clients accepted and served (they joined the room; refused ones not counted)
    * @param relayed messages relayed
    * @param cutOff clients cut off for not reading
+   * @param queuedPeak the most output ever queued for all clients at once, bytes, as counted
+   *     against {@link Config#maxPendingTotalBytes()}
    */
-  record Stats(long clients, long relayed, long cutOff) {}
+  record Stats(long clients, long relayed, long cutOff, long queuedPeak) {}
 
   /**
    * Starts a chat server.
@@ -178,6 +258,12 @@ public interface ChatServer extends AutoCloseable {
    * @return clients in the room now
    */
   int connectedClients();
+
+  /**
+   * @return output queued for all clients now, bytes, as counted against {@link
+   *     Config#maxPendingTotalBytes()} (safe to read from any thread)
+   */
+  long queuedBytes();
 
   /**
    * @return what the engine runs on, for the banner (e.g. "java.nio Selector", "Netty epoll")

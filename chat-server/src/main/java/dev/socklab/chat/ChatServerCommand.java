@@ -110,6 +110,15 @@ public final class ChatServerCommand implements Callable<Integer> {
   int maxPending;
 
   @Option(
+      names = "--max-pending-total",
+      paramLabel = "BYTES",
+      description =
+          "Output queued for all clients together; beyond it, the clients holding the most are"
+              + " cut off as too slow, largest first (default: 67108864, or a quarter of the"
+              + " JVM's maximum heap if that is less).")
+  Long maxPendingTotal;
+
+  @Option(
       names = "--grace",
       paramLabel = "DURATION",
       defaultValue = "3s",
@@ -135,7 +144,16 @@ public final class ChatServerCommand implements Callable<Integer> {
     try {
       config =
           new ChatServer.Config(
-              listen.socketAddress(), backlog, maxClients, maxLine, maxPending, transport, trace);
+              listen.socketAddress(),
+              backlog,
+              maxClients,
+              maxLine,
+              maxPending,
+              maxPendingTotal != null
+                  ? maxPendingTotal
+                  : ChatServer.Config.defaultMaxPendingTotal(),
+              transport,
+              trace);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -177,8 +195,13 @@ public final class ChatServerCommand implements Callable<Integer> {
               () -> {
                 ChatServer.Stats stats = server.stop(grace);
                 return String.format(
-                    "%d clients served, %d messages relayed, %d cut off as too slow",
-                    stats.clients(), stats.relayed(), stats.cutOff());
+                    "%d clients served, %d messages relayed, %d cut off as too slow, at most"
+                        + " %d of %d bytes queued",
+                    stats.clients(),
+                    stats.relayed(),
+                    stats.cutOff(),
+                    stats.queuedPeak(),
+                    config.maxPendingTotalBytes());
               });
         });
   }

@@ -14,6 +14,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -28,7 +29,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -41,9 +44,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Netty pieces used: {@link LineBasedFrameDecoder} (bounded line framing; a too-long line is
  * discarded as it streams in), the channel's outbound buffer with a {@link WriteBufferWaterMark} (a
- * client whose unsent output passes {@code maxPendingBytes} becomes unwritable and is cut off),
- * {@code ALLOW_HALF_CLOSURE} (a client's FIN is an event, not a close, so queued output still
- * reaches it), and a {@link ChannelGroup} to flush and close everyone on shutdown.
+ * client whose unsent output passes {@code maxPendingBytes} becomes unwritable and is cut off; all
+ * clients' together are bounded by {@code maxPendingTotalBytes}: {@link OutputBudget}), {@code
+ * ALLOW_HALF_CLOSURE} (a client's FIN is an event, not a close, so queued output still reaches it),
+ * and a {@link ChannelGroup} to flush and close everyone on shutdown.
  */
 public final class NettyChatServer implements ChatServer {
   private static final Logger log = LoggerFactory.getLogger(NettyChatServer.class);
@@ -52,6 +56,8 @@ public final class NettyChatServer implements ChatServer {
   private final Transport transport;
   private final EventLoopGroup group;
   private final ChatRoom room;
+  private final OutputBudget budget;
+  private final Set<ClientHandler> handlers = new HashSet<>(); // event loop only: for the budget
   private final ChannelGroup clients;
   private Channel listener;
   private volatile boolean stopping;
@@ -64,12 +70,17 @@ public final class NettyChatServer implements ChatServer {
   private static final int ACCEPT_BATCH = 16;
   // First capacity of a client's buffer for one round's lines, bytes; it grows as lines come.
   private static final int STAGED_INITIAL = 512;
+  // What Netty's outbound buffer adds to each message's size when it counts pending bytes
+  // (ChannelOutboundBuffer, io.netty.transport.outboundBufferEntrySizeOverhead): a round's
+  // staged lines are counted the same way before they become that message.
+  private static final int ENTRY_OVERHEAD = 96;
 
   private NettyChatServer(Config config) {
     this.config = config;
     this.transport = config.transport().resolve();
     this.group = transport.newGroup(1); // one thread: the whole server is one event loop
     this.room = new ChatRoom(config.maxLineBytes());
+    this.budget = new OutputBudget(config.maxPendingTotalBytes(), room);
     this.clients = new DefaultChannelGroup(group.next());
   }
 
@@ -193,7 +204,7 @@ public final class NettyChatServer implements ChatServer {
 
   /** One connection: frames arrive as whole lines; the room sends back through {@link #send}. */
   private final class ClientHandler extends SimpleChannelInboundHandler<ByteBuf>
-      implements ChatRoom.Member {
+      implements OutputBudget.Queue {
     private final String remote;
     private Channel ch;
     private boolean dirty; // in dirtyClients: has unflushed output
@@ -201,6 +212,9 @@ public final class NettyChatServer implements ChatServer {
     // message when the round ends: one outbound entry per client per round, not one entry and
     // one buffer object per line (a join notice to 5,000 clients made 10,000 objects).
     private ByteBuf staged;
+    // This client's bytes in the budget as last counted. Netty writes the rest of a partial write
+    // on its own (on EPOLLOUT), so the count can be high until queued() counts again: never low.
+    private long counted;
 
     ClientHandler(String remote) {
       this.remote = remote;
@@ -210,6 +224,7 @@ public final class NettyChatServer implements ChatServer {
     public void channelActive(ChannelHandlerContext ctx) {
       ch = ctx.channel();
       clients.add(ch);
+      handlers.add(this);
       if (room.size() >= config.maxClients()) {
         log.warn("{} refused: --max-clients {} reached", remote, config.maxClients());
         send(ChatRoom.encode("* server full"));
@@ -235,7 +250,15 @@ public final class NettyChatServer implements ChatServer {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       dropStaged();
+      queued(); // zero now: Netty released the outbound buffer
+      handlers.remove(this);
       room.leave(this);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      queued(); // the kernel took (or Netty queued) a water mark's worth: count again
+      ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -258,10 +281,15 @@ public final class NettyChatServer implements ChatServer {
       if (!ch.isActive()) {
         return true;
       }
+      budget.makeRoom(line.length + (staged == null ? ENTRY_OVERHEAD : 0), handlers);
+      if (!ch.isActive()) {
+        return true; // cut off to make room: the room is told
+      }
       if (staged == null) {
         staged = ch.alloc().directBuffer(Math.max(line.length, STAGED_INITIAL)); // grows
       }
       staged.writeBytes(line); // written to the channel and flushed by flushDirty
+      queued();
       if (!dirty) {
         dirty = true;
         dirtyClients.add(this);
@@ -280,13 +308,31 @@ public final class NettyChatServer implements ChatServer {
     }
 
     // Hands this round's lines to the channel's outbound buffer and writes what the kernel takes.
-    void flush() {
+    @Override
+    public void flush() {
       if (staged != null) {
         ByteBuf lines = staged;
         staged = null;
         ch.write(lines, ch.voidPromise()); // Netty releases it once written (or failed)
       }
       ch.flush();
+      queued();
+    }
+
+    @Override
+    public long queued() {
+      ChannelOutboundBuffer out = ch.unsafe().outboundBuffer(); // null once closed
+      long now =
+          (staged == null ? 0 : staged.readableBytes() + ENTRY_OVERHEAD)
+              + (out == null ? 0 : out.totalPendingWriteBytes());
+      budget.add(now - counted);
+      counted = now;
+      return now;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return ch.isOpen();
     }
 
     private void dropStaged() {
@@ -301,12 +347,14 @@ public final class NettyChatServer implements ChatServer {
       // This round's lines, then an empty write: close once it, and so all before it, is sent.
       flush();
       ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      queued();
     }
 
     @Override
     public void abort() {
       dropStaged();
       ch.close();
+      queued();
     }
 
     @Override
@@ -331,6 +379,11 @@ public final class NettyChatServer implements ChatServer {
   @Override
   public int connectedClients() {
     return room.size();
+  }
+
+  @Override
+  public long queuedBytes() {
+    return budget.total();
   }
 
   @Override
@@ -367,7 +420,8 @@ public final class NettyChatServer implements ChatServer {
       clients.close().awaitUninterruptibly(1_000);
     }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    finalStats = new Stats(room.joinedCount(), room.relayedCount(), room.cutOffCount());
+    finalStats =
+        new Stats(room.joinedCount(), room.relayedCount(), room.cutOffCount(), budget.peak());
     return finalStats;
   }
 }

@@ -30,14 +30,16 @@ import org.slf4j.LoggerFactory;
  * queued output. A client is registered for OP_WRITE only while it has output queued, otherwise
  * select() would return at once forever. Output to a client is queued, never written with a
  * blocking call, so a client that stops reading costs memory (bounded by {@code maxPendingBytes},
- * then it is cut off) but never time for the others.
+ * then it is cut off; and all clients' together by {@code maxPendingTotalBytes}: {@link
+ * OutputBudget}) but never time for the others.
  */
 public final class SelectorChatServer implements ChatServer {
   private static final Logger log = LoggerFactory.getLogger(SelectorChatServer.class);
   private static final int ACCEPT_BATCH = 16; // connections accepted per loop round
   // Heap cost of one queued line besides its bytes (its queue slot and, for a line sent to one
-  // client only, the array's header), counted against --max-pending so the limit bounds memory
-  // even for many short lines (Netty counts its outbound entries the same way).
+  // client only, the array's header), counted against --max-pending (and --max-pending-total)
+  // so the limits bound memory even for many short lines (Netty counts its outbound entries the
+  // same way).
   private static final int ENTRY_OVERHEAD = 32;
 
   private final Config config;
@@ -45,6 +47,8 @@ public final class SelectorChatServer implements ChatServer {
   private final Selector selector;
   private final ServerSocketChannel listener;
   private final ChatRoom room;
+  private final OutputBudget budget;
+  private final Iterable<Client> clients = this::clients; // for the budget: every connection
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024); // one thread: shared
   // Queued lines are copied here for each write(2): one shared buffer, not one per client (nor
   // the JDK's temporary copy of heap buffers), so a queue costs only its lines. Not readBuffer:
@@ -67,6 +71,7 @@ public final class SelectorChatServer implements ChatServer {
     this.selector = selector;
     this.listener = listener;
     this.room = new ChatRoom(config.maxLineBytes());
+    this.budget = new OutputBudget(config.maxPendingTotalBytes(), room);
     this.loop = Thread.ofPlatform().name("selector-loop").unstarted(this::run);
   }
 
@@ -229,7 +234,7 @@ public final class SelectorChatServer implements ChatServer {
   }
 
   /** One connection: its non-blocking socket, its line framer and its queued output. */
-  private final class Client implements ChatRoom.Member, LineFramer.Sink {
+  private final class Client implements OutputBudget.Queue, LineFramer.Sink {
     final SocketChannel ch;
     final String remote;
     final SocketCalls calls;
@@ -285,8 +290,13 @@ public final class SelectorChatServer implements ChatServer {
       if (!ch.isOpen() || closeWhenFlushed) {
         return true;
       }
+      long cost = line.length + ENTRY_OVERHEAD;
+      budget.makeRoom(cost, clients); // may flush or cut off others, or this client
+      if (!ch.isOpen()) {
+        return true; // cut off to make room: the room is told
+      }
       queue.add(line);
-      pending += line.length + ENTRY_OVERHEAD;
+      count(cost);
       if (!dirty) {
         dirty = true;
         SelectorChatServer.this.dirty.add(this);
@@ -302,7 +312,8 @@ public final class SelectorChatServer implements ChatServer {
     // Writes as much of the queue as the socket takes: the lines are copied into the shared
     // write buffer, up to 64 KiB at a time, and written with one call. What the kernel does not
     // take stays queued and waits for OP_WRITE; the loop never blocks on one client.
-    void flush() {
+    @Override
+    public void flush() {
       try {
         while (!queue.isEmpty() && ch.isOpen()) {
           writeBuffer.clear();
@@ -318,7 +329,7 @@ public final class SelectorChatServer implements ChatServer {
           writeBuffer.flip();
           int copied = writeBuffer.remaining();
           long n = calls.writev(ch, writeBuffers); // takes what fits in the socket buffer, maybe 0
-          pending -= n;
+          count(-n);
           consume(n);
           if (n < copied) {
             break; // the socket buffer is full: wait for OP_WRITE
@@ -356,8 +367,24 @@ public final class SelectorChatServer implements ChatServer {
         n -= left;
         queue.poll();
         headWritten = 0;
-        pending -= ENTRY_OVERHEAD;
+        count(-ENTRY_OVERHEAD);
       }
+    }
+
+    // Every change to what is queued goes through here: this client's count and the budget's.
+    private void count(long bytes) {
+      pending += bytes;
+      budget.add(bytes);
+    }
+
+    @Override
+    public long queued() {
+      return pending;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return ch.isOpen();
     }
 
     @Override
@@ -375,7 +402,7 @@ public final class SelectorChatServer implements ChatServer {
         calls.close(ch); // close(2)
         queue.clear();
         headWritten = 0;
-        pending = 0;
+        count(-pending);
       }
     }
 
@@ -394,9 +421,23 @@ public final class SelectorChatServer implements ChatServer {
     }
   }
 
+  // The selector's keys are the list of connections: the budget looks for the largest queues here.
+  private Iterator<Client> clients() {
+    return selector.keys().stream()
+        .map(SelectionKey::attachment)
+        .filter(Client.class::isInstance)
+        .map(Client.class::cast)
+        .iterator();
+  }
+
   @Override
   public int connectedClients() {
     return room.size();
+  }
+
+  @Override
+  public long queuedBytes() {
+    return budget.total();
   }
 
   @Override
@@ -422,7 +463,7 @@ public final class SelectorChatServer implements ChatServer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return new Stats(room.joinedCount(), room.relayedCount(), room.cutOffCount());
+    return new Stats(room.joinedCount(), room.relayedCount(), room.cutOffCount(), budget.peak());
   }
 
   private static void closeQuietly(java.io.Closeable c) {

@@ -194,6 +194,86 @@ class ChatServerIT {
 
   @ParameterizedTest
   @EnumSource(ChatServer.Engine.class)
+  void fiftyMembersThatStopReadingStayWithinTheTotalBudgetAndTheLargestQueuesAreCutFirst(
+      ChatServer.Engine engine) throws Exception {
+    long budget = 12L << 20;
+    int port =
+        start(
+            engine,
+            onLoopback()
+                .withMaxLine(65536)
+                .withMaxPending(64 << 20) // never reached: only the total budget cuts here
+                .withMaxPendingTotal(budget));
+    ChatPeer reader = join(port); // guest1
+    ChatPeer sender = join(port); // guest2
+    int stalledCount = 50;
+    for (int i = 0; i < stalledCount; i++) {
+      ChatPeer p = ChatPeer.nonReading(port); // guest3 ... guest52, in this order
+      open.add(p);
+      int online = 3 + i;
+      await().atMost(Duration.ofSeconds(20)).until(() -> server.connectedClients() == online);
+    }
+    // The last five to join get more than the others: an engine that cut in join order, or in
+    // any order but by size, would cut the others first.
+    List<String> largest = List.of("guest48", "guest49", "guest50", "guest51", "guest52");
+    String text = "x".repeat(60_000);
+    int[] sent = {0};
+    Runnable oneLine =
+        () -> {
+          int n = sent[0]++;
+          sender.send("line " + n + " " + text);
+          reader.awaitLine("] line " + n + " ");
+        };
+    // 1. Everyone's socket buffers fill (a few MB each), then about a line each queues in the
+    // server.
+    for (int i = 0; i < 200 && server.queuedBytes() < stalledCount * 60_000L; i++) {
+      oneLine.run();
+    }
+    assertThat(server.queuedBytes()).isBetween(stalledCount * 60_000L, budget / 2);
+    // 2. Eight more lines each for the last five, which now hold the most.
+    for (String nick : largest) {
+      for (int i = 0; i < 8; i++) {
+        sender.send("/msg " + nick + " " + text);
+      }
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> sender.lines.stream().filter(l -> l.equals("* sent to " + nick)).count() == 8);
+    }
+    // 3. More for everyone, until the total passes the budget and five are cut off.
+    java.util.function.Supplier<List<String>> cut = // in the order the reader was told
+        () ->
+            reader.lines.stream()
+                .filter(l -> l.endsWith(" left (too slow)"))
+                .map(l -> l.substring(2, l.indexOf(' ', 2)))
+                .toList();
+    for (int i = 0; i < 20 && cut.get().size() < largest.size(); i++) {
+      oneLine.run();
+    }
+    assertThat(cut.get()).hasSizeGreaterThanOrEqualTo(largest.size());
+    assertThat(cut.get().subList(0, largest.size())).containsExactlyInAnyOrderElementsOf(largest);
+    for (int i = 0; i < 3; i++) {
+      oneLine.run(); // the reader is still served (and the budget cuts more of the others)
+    }
+    assertThat(server.queuedBytes()).isLessThanOrEqualTo(budget);
+    int told = cut.get().size();
+    ChatServer.Stats stats = server.stop(Duration.ofSeconds(2));
+    assertThat(stats.queuedPeak()).isBetween(budget * 3 / 4, budget);
+    assertThat(stats.cutOff()).isEqualTo(told);
+    List<String> received =
+        reader.lines.stream()
+            .filter(l -> l.startsWith("[guest2] line "))
+            .map(l -> l.substring(0, l.indexOf(' ', "[guest2] line ".length())))
+            .toList();
+    List<String> expected = new ArrayList<>();
+    for (int n = 0; n < sent[0]; n++) {
+      expected.add("[guest2] line " + n);
+    }
+    assertThat(received).isEqualTo(expected); // every line, once, in order
+  }
+
+  @ParameterizedTest
+  @EnumSource(ChatServer.Engine.class)
   void nickRulesPrivateMessagesAndWho(ChatServer.Engine engine) throws Exception {
     int port = start(engine);
     ChatPeer a = join(port);

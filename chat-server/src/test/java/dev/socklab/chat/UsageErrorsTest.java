@@ -29,6 +29,16 @@ class UsageErrorsTest {
   }
 
   @Test
+  void totalOutputBudgetOutOfRange() {
+    assertUsageError(
+        new ChatServerCommand(),
+        NAME,
+        "max pending total must be 1024 bytes or more, not 1000",
+        "--max-pending-total",
+        "1000");
+  }
+
+  @Test
   void unknownTransportSaysWhatIsAccepted() {
     assertUsageError(
         new ChatServerCommand(),
