@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -241,7 +242,7 @@ class ChatServerIT {
               () -> sender.lines.stream().filter(l -> l.equals("* sent to " + nick)).count() == 8);
     }
     // 3. More for everyone, until the total passes the budget and five are cut off.
-    java.util.function.Supplier<List<String>> cut = // in the order the reader was told
+    Supplier<List<String>> cut = // in the order the reader was told
         () ->
             reader.lines.stream()
                 .filter(l -> l.endsWith(" left (too slow)"))
@@ -256,10 +257,10 @@ class ChatServerIT {
       oneLine.run(); // the reader is still served (and the budget cuts more of the others)
     }
     assertThat(server.queuedBytes()).isLessThanOrEqualTo(budget);
-    int told = cut.get().size();
     ChatServer.Stats stats = server.stop(Duration.ofSeconds(2));
     assertThat(stats.queuedPeak()).isBetween(budget * 3 / 4, budget);
-    assertThat(stats.cutOff()).isEqualTo(told);
+    reader.awaitEof(); // after every notice
+    assertThat(cut.get()).hasSize((int) stats.cutOff());
     List<String> received =
         reader.lines.stream()
             .filter(l -> l.startsWith("[guest2] line "))
