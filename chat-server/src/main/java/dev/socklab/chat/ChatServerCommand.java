@@ -134,11 +134,22 @@ public final class ChatServerCommand implements Callable<Integer> {
    * @param args command-line arguments, see {@code --help}
    */
   public static void main(String[] args) {
+    // The Netty engine's one-time set-up runs while picocli reads the command line; the selector
+    // engine needs none, and a thread for nothing would compete with picocli for the cores.
+    java.util.List<String> a = java.util.List.of(args);
+    int e = a.indexOf("--engine");
+    if (a.contains("--engine=netty")
+        || (e >= 0 && e + 1 < a.size() && a.get(e + 1).equals("netty"))) {
+      warmUp = Transport.warmUpInBackground();
+    }
     Cli.main(new ChatServerCommand(), args);
   }
 
+  private static Thread warmUp;
+
   @Override
   public Integer call() throws Exception {
+    Transport.awaitWarmUp(warmUp);
     Trace trace = logging.apply();
     ChatServer.Config config;
     try {
@@ -177,7 +188,7 @@ public final class ChatServerCommand implements Callable<Integer> {
           InetSocketAddress bound = server.localAddress();
           String banner =
               String.format(
-                  "chat-server listening on %s (TCP, %s%s) — join with: nc %s %d",
+                  "chat-server listening on %s (TCP, %s%s) — join with: nc %s %s",
                   Endpoints.format(bound),
                   inherited
                       ? (stdin != null ? "inherited on standard input" : "inherited fd 3")
