@@ -125,7 +125,8 @@ final class Runner {
     return rows;
   }
 
-  // The rows of one sweep point. Held rounds are opened into `held`, which the caller closes.
+  // The rows of one sweep point. Each target's rounds are opened into `held`; the caller closes
+  // them.
   private List<Row> point(Load l, Long value, boolean keep, Map<BenchTarget, Load.Held> held)
       throws InterruptedException {
     Map<BenchTarget, List<Round>> done = new LinkedHashMap<>();
@@ -133,13 +134,12 @@ final class Runner {
     for (BenchTarget t : targets) {
       done.put(t, new ArrayList<>());
       failed.put(t, false);
-      Load.Held rounds = keep ? l.hold(session, t) : null;
-      if (rounds != null) {
-        held.put(t, rounds);
-      }
+      // Without keeping, each round is a whole run: connect, measure, close.
+      Load.Held rounds = keep ? l.hold(session, t) : budget -> l.run(session, t, budget);
+      held.put(t, rounds);
       if (!plan.warmup().isZero()) {
         listener.roundStarts(t, value, true);
-        Round warm = round(l, t, rounds, Budget.of(plan.warmup()));
+        Round warm = rounds.round(Budget.of(plan.warmup()));
         // A server that already fails in the warm-up is not measured: its row says why. Loss
         // within --max-loss is no failure (udp).
         Errors e = warm.errors();
@@ -155,7 +155,7 @@ final class Runner {
           continue;
         }
         listener.roundStarts(t, value, false);
-        Round r = measured(l, t, held.get(t));
+        Round r = measured(t, held.get(t));
         done.get(t).add(r);
         if (r.errors().hard() > 0) {
           failed.put(t, true);
@@ -170,19 +170,13 @@ final class Runner {
     return point;
   }
 
-  // One round on the held connections, or on new ones if `held` is null.
-  private Round round(Load l, BenchTarget t, Load.Held held, Budget budget)
-      throws InterruptedException {
-    return held != null ? held.round(budget) : l.run(session, t, budget);
-  }
-
   // One measured round, with bench's own CPU and the server's (if its PID is known) sampled.
-  private Round measured(Load l, BenchTarget t, Load.Held held) throws InterruptedException {
+  private Round measured(BenchTarget t, Load.Held held) throws InterruptedException {
     Long pid = serverPids.get(t);
     try (ServerSampler sampler = pid == null ? null : ServerSampler.start(pid)) {
       long[] cpu0 = session.loopCpuNanos();
       long t0 = System.nanoTime();
-      Round r = round(l, t, held, plan.perRound());
+      Round r = held.round(plan.perRound());
       long wall = System.nanoTime() - t0;
       long[] cpu1 = session.loopCpuNanos();
       double busy = 0;
