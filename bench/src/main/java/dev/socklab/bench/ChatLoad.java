@@ -107,7 +107,7 @@ record ChatLoad(int clients, int size, long rate, int window) implements Load {
       List<Channel> channels = c.channels();
       if (channels.size() < clients) {
         // A room with members missing cannot deliver to them: the connect errors are the result.
-        RoundState failed = new RoundState(System.nanoTime(), budget, 0, session.progress());
+        RoundState failed = new RoundState(System.nanoTime(), budget, 0, session);
         failed.errors.add(connectErrors);
         return failed.result();
       }
@@ -118,7 +118,7 @@ record ChatLoad(int clients, int size, long rate, int window) implements Load {
       }
       if (!room.synced.await(timeout, TimeUnit.NANOSECONDS)) {
         // Not a result, and not the end of the run either: other targets are still measured.
-        RoundState failed = new RoundState(System.nanoTime(), budget, 0, session.progress());
+        RoundState failed = new RoundState(System.nanoTime(), budget, 0, session);
         failed.errors.unsynced.incrementAndGet();
         failed.errors.note(
             "after "
@@ -129,7 +129,7 @@ record ChatLoad(int clients, int size, long rate, int window) implements Load {
         return failed.result();
       }
       long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-      RoundState round = new RoundState(start, budget, clients, session.progress());
+      RoundState round = new RoundState(start, budget, clients, session);
       round.errors.add(connectErrors);
       room.round = round;
       // --count counts deliveries: each line is delivered clients-1 times.

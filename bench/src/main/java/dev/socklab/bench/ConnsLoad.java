@@ -66,7 +66,7 @@ record ConnsLoad(int conns, int size, Duration hold, boolean noDelay) implements
   public Round run(Session session, BenchTarget target, Budget budget) throws InterruptedException {
     long start = System.nanoTime();
     // A count budget: no deadline, so every echo counts and the time ends with the last one.
-    RoundState round = new RoundState(start, Budget.count(conns), conns, session.progress());
+    RoundState round = new RoundState(start, Budget.count(conns), conns, session);
     AtomicBoolean closing = new AtomicBoolean();
     Errors connectErrors = new Errors();
     try (Connections c =

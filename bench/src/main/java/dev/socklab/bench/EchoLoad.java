@@ -148,7 +148,7 @@ record EchoLoad(int conns, int size, int pipeline, long rate, int splitWrites, b
       List<Channel> channels = connections.channels();
       // Start a little later than now, so that every connection's first message is due together.
       long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-      RoundState round = new RoundState(start, budget, channels.size(), session.progress());
+      RoundState round = new RoundState(start, budget, channels.size(), session);
       if (connectErrors != null) {
         round.errors.add(connectErrors);
         connectErrors = null;

@@ -1,8 +1,9 @@
 package dev.socklab.bench;
 
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,7 +33,7 @@ final class RoundState {
   /** The largest latency recorded, in ns (longer ones count as this): 10 minutes. */
   static final long MAX_LATENCY_NANOS = TimeUnit.MINUTES.toNanos(10);
 
-  private final Map<EventLoop, Histogram> histograms = new ConcurrentHashMap<>();
+  private final Map<EventExecutor, Histogram> histograms; // one per loop, made up front
   private final AtomicLong lastCompletion = new AtomicLong();
   private final CountDownLatch finished;
   private final LongAdder progress;
@@ -41,13 +42,22 @@ final class RoundState {
    * @param start when the measured time starts (ns)
    * @param budget the round's budget: its duration sets the deadline
    * @param parties how many connections (or members) must finish
-   * @param progress the live counter of the progress bar
+   * @param session the run: its event loops (each records into its own histogram) and the progress
+   *     bar's counter
    */
-  RoundState(long start, Budget budget, int parties, LongAdder progress) {
+  RoundState(long start, Budget budget, int parties, Session session) {
     this.start = start;
     this.deadline = budget.timed() ? start + budget.duration().toNanos() : Long.MAX_VALUE;
     this.finished = new CountDownLatch(parties);
-    this.progress = progress;
+    this.progress = session.progress();
+    // Made here, not on first use: a lookup that creates on the hot path is a branch the JIT
+    // compiled away during the warm-up, and taking it at a round's start deoptimizes the reply
+    // path.
+    Map<EventExecutor, Histogram> each = new HashMap<>();
+    for (EventExecutor loop : session.group()) {
+      each.put(loop, newHistogram());
+    }
+    this.histograms = Map.copyOf(each);
   }
 
   /**
@@ -68,9 +78,7 @@ final class RoundState {
    * @param latencyNanos its latency in ns
    */
   void complete(EventLoop loop, long now, long latencyNanos) {
-    histograms
-        .computeIfAbsent(loop, l -> newHistogram())
-        .recordValue(Math.min(Math.max(0, latencyNanos), MAX_LATENCY_NANOS));
+    histograms.get(loop).recordValue(Math.min(Math.max(0, latencyNanos), MAX_LATENCY_NANOS));
     if (now <= deadline) {
       completed.increment();
       progress.increment();

@@ -70,6 +70,9 @@ final class Runner {
    */
   static final int MAX_HELD_CONNECTIONS = 10_000;
 
+  /** A warm-up shorter than twice this runs as one round. */
+  static final Duration MIN_WARMUP_HALF = Duration.ofMillis(250);
+
   private final Session session;
   private final Load load;
   private final List<BenchTarget> targets;
@@ -139,11 +142,9 @@ final class Runner {
       held.put(t, rounds);
       if (!plan.warmup().isZero()) {
         listener.roundStarts(t, value, true);
-        Round warm = rounds.round(Budget.of(plan.warmup()));
-        // A server that already fails in the warm-up is not measured: its row says why. Loss
-        // within --max-loss is no failure (udp).
-        Errors e = warm.errors();
-        if (e.hard() > 0 || e.lost.get() > plan.maxLoss() * Math.max(warm.sent(), 1)) {
+        Round warm = warmUp(rounds, keep);
+        // A server that already fails in the warm-up is not measured: its row says why.
+        if (fails(warm)) {
           done.get(t).add(warm);
           failed.put(t, true);
         }
@@ -168,6 +169,25 @@ final class Runner {
     }
     listener.pointDone(point);
     return point;
+  }
+
+  // The warm-up. With kept connections it is two rounds of half the time each: bench's own JIT
+  // then meets a round's end and the next round's start (branches it compiled away while the first
+  // half ran, and deoptimizes for when first taken) before anything is measured, not in the
+  // measured round's first few hundred ms.
+  private Round warmUp(Load.Held rounds, boolean keep) throws InterruptedException {
+    Duration half = plan.warmup().dividedBy(2);
+    if (!keep || half.compareTo(MIN_WARMUP_HALF) < 0) {
+      return rounds.round(Budget.of(plan.warmup()));
+    }
+    Round first = rounds.round(Budget.of(half));
+    return fails(first) ? first : rounds.round(Budget.of(plan.warmup().minus(half)));
+  }
+
+  // A round that fails (a hard error, or loss beyond --max-loss: udp loses some by design).
+  private boolean fails(Round r) {
+    Errors e = r.errors();
+    return e.hard() > 0 || e.lost.get() > plan.maxLoss() * Math.max(r.sent(), 1);
   }
 
   // One measured round, with bench's own CPU and the server's (if its PID is known) sampled.

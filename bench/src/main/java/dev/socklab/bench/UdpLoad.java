@@ -114,7 +114,7 @@ record UdpLoad(int window, int size, long rate) implements Load {
     Channel ch = f.channel();
     try {
       long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-      RoundState round = new RoundState(start, budget, 1, session.progress());
+      RoundState round = new RoundState(start, budget, 1, session);
       long interval = rate == 0 ? 0 : Math.max(1, (long) (1e9 / rate));
       ch.eventLoop().execute(() -> flow.begin(ch, round, budget.count(), interval, start));
       // Every datagram is answered or lost within --timeout of the last send.
