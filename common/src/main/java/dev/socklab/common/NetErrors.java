@@ -5,7 +5,11 @@ import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Turns the socket errors a user can cause into one clear line ({@link UserError}) that says what
@@ -158,8 +162,9 @@ public final class NetErrors {
     String where = Endpoints.format(address);
     int port = address.getPort();
     Errno errno = errno(e);
-    int timeWait = errno == Errno.EADDRINUSE ? timeWaitOnly(port) : 0;
-    if (timeWait > 0) {
+    Map<String, Integer> closing = errno == Errno.EADDRINUSE ? closingOnly(port) : Map.of();
+    int timeWait = closing.getOrDefault("TIME_WAIT", 0);
+    if (timeWait > 0 && closing.size() == 1) {
       return new UserError(
           "port "
               + port
@@ -170,6 +175,23 @@ public final class NetErrors {
               + ", EADDRINUSE): the side that closes first keeps each for 60 s (2*MSL, RFC 9293),"
               + " and without SO_REUSEADDR on both the old listening socket and the new one bind"
               + " fails until then; wait a minute, or leave SO_REUSEADDR on (no --no-reuseaddr)",
+          e);
+    }
+    if (!closing.isEmpty()) {
+      StringBuilder states = new StringBuilder();
+      closing.forEach(
+          (state, n) -> states.append(states.isEmpty() ? "" : ", ").append(n + " " + state));
+      return new UserError(
+          "port "
+              + port
+              + " is held by connections of a listener that is gone ("
+              + states
+              + "; "
+              + where
+              + ", EADDRINUSE): they keep the port until they end (FIN_WAIT2 waits for the peer's"
+              + " FIN, at most tcp_fin_timeout, 60 s), and without SO_REUSEADDR on both the old"
+              + " listening socket and the new one bind fails until then; wait for them, or leave"
+              + " SO_REUSEADDR on (no --no-reuseaddr)",
           e);
     }
     if (errno == Errno.EADDRINUSE) {
@@ -202,33 +224,56 @@ public final class NetErrors {
   }
 
   /**
-   * Counts the TCP sockets on local port {@code port} in TIME_WAIT, from {@code /proc/net/tcp} and
-   * {@code tcp6} (state 06; {@code man 5 proc}), when nothing listens there (state 0A): then
-   * TIME_WAIT alone is why bind(2) said EADDRINUSE.
+   * The TCP sockets on local port {@code port}, by state, when nothing listens there: then they
+   * alone are why bind(2) said EADDRINUSE (a closed server's connections still closing, or still
+   * open in a process that closed only its listener). From {@code /proc/net/tcp} and {@code tcp6}
+   * ({@code man 5 proc}; the state numbers of the kernel's {@code include/net/tcp_states.h}).
    *
    * @param port the local port, 1-65535
-   * @return how many are in TIME_WAIT, or 0 if a socket listens on the port or /proc is unreadable
+   * @return state name (e.g. {@code TIME_WAIT}, {@code FIN_WAIT2}) to count, in the kernel's order;
+   *     empty if a socket listens on the port, none is there, or /proc is unreadable
    */
-  public static int timeWaitOnly(int port) {
+  public static Map<String, Integer> closingOnly(int port) {
     String hexPort = String.format(":%04X", port);
-    int timeWait = 0;
+    Map<String, Integer> byState = new TreeMap<>(Comparator.comparingInt(TCP_STATES::indexOf));
     for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
       try {
         for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(file))) {
           String[] f = line.trim().split("\\s+");
           if (f.length > 3 && f[1].endsWith(hexPort)) {
-            if (f[3].equals("0A")) {
-              return 0; // a live listener: the usual "port in use"
+            int state = Integer.parseInt(f[3], 16);
+            if (state == LISTEN) {
+              return Map.of(); // a live listener: the usual "port in use"
             }
-            timeWait += f[3].equals("06") ? 1 : 0;
+            if (state > 0 && state < TCP_STATES.size()) {
+              byState.merge(TCP_STATES.get(state), 1, Integer::sum);
+            }
           }
         }
-      } catch (IOException e) {
-        // no /proc (not Linux, or hidden): say nothing about TIME_WAIT
+      } catch (IOException | NumberFormatException e) {
+        // no /proc (not Linux, or hidden), or a line we do not know: say nothing about it
       }
     }
-    return timeWait;
+    return byState;
   }
+
+  /** TCP states by the kernel's numbers ({@code include/net/tcp_states.h}); 0 is unused. */
+  private static final List<String> TCP_STATES =
+      List.of(
+          "",
+          "ESTABLISHED",
+          "SYN_SENT",
+          "SYN_RECV",
+          "FIN_WAIT1",
+          "FIN_WAIT2",
+          "TIME_WAIT",
+          "CLOSE",
+          "CLOSE_WAIT",
+          "LAST_ACK",
+          "LISTEN",
+          "CLOSING");
+
+  private static final int LISTEN = TCP_STATES.indexOf("LISTEN");
 
   /**
    * Explains a failed connect(2) or name lookup by a client.

@@ -8,6 +8,7 @@ import dev.socklab.common.NetErrors;
 import dev.socklab.common.testing.RunningProcess;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,9 @@ class EchoServerTimeWaitIT {
       server.stop(Duration.ofSeconds(2)); // shutdown(SHUT_RD), then our FIN first
       assertThat(client.getInputStream().read()).isEqualTo(-1);
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> NetErrors.timeWaitOnly(port) > 0);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> NetErrors.closingOnly(port).containsKey("TIME_WAIT"));
     return port;
   }
 
@@ -53,6 +56,34 @@ class EchoServerTimeWaitIT {
       assertThat(again.stderr().getFirst())
           .startsWith("socklab echo-server: port " + port + " is held by ")
           .contains("TIME_WAIT", "EADDRINUSE", "SO_REUSEADDR");
+    }
+  }
+
+  @Test
+  void aConnectionInFinWait2IsNamedToo() throws Exception {
+    // The old server closed its listener and a connection whose peer never closes: the closed
+    // side waits in FIN_WAIT2 for the peer's FIN (up to tcp_fin_timeout) and holds the port.
+    try (ServerSocket old = new ServerSocket()) {
+      old.setReuseAddress(false);
+      old.bind(new InetSocketAddress(LOOPBACK, 0));
+      int port = old.getLocalPort();
+      try (Socket peer = new Socket(LOOPBACK, port)) {
+        old.accept().close(); // our FIN; the peer ACKs it and stays in CLOSE_WAIT
+        old.close();
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> NetErrors.closingOnly(port).containsKey("FIN_WAIT2"));
+        try (RunningProcess again =
+            RunningProcess.start(
+                "--bind", "127.0.0.1", "--port", Integer.toString(port), "--no-reuseaddr")) {
+          assertThat(again.waitFor(Duration.ofSeconds(20))).isEqualTo(1);
+          assertThat(again.stderr()).hasSize(1);
+          assertThat(again.stderr().getFirst())
+              .startsWith("socklab echo-server: port " + port + " is held by connections of a")
+              .contains("1 FIN_WAIT2", "EADDRINUSE", "SO_REUSEADDR")
+              .doesNotContain("another server listens");
+        }
+      }
     }
   }
 
