@@ -48,14 +48,19 @@ class EchoServerTimeWaitIT {
   @Test
   void withoutReuseaddrTheRestartFailsWithOneLineAboutTimeWait() throws Exception {
     int port = stopWithAClientConnected(false);
+    assertThat(restartWithoutReuseaddr(port))
+        .startsWith("socklab echo-server: port " + port + " is held by ")
+        .contains("TIME_WAIT", "EADDRINUSE", "SO_REUSEADDR");
+  }
+
+  // Starts `echo-server --no-reuseaddr` on the port; it must fail with exit 1 and one line.
+  private static String restartWithoutReuseaddr(int port) throws Exception {
     try (RunningProcess again =
         RunningProcess.start(
             "--bind", "127.0.0.1", "--port", Integer.toString(port), "--no-reuseaddr")) {
       assertThat(again.waitFor(Duration.ofSeconds(20))).isEqualTo(1);
       assertThat(again.stderr()).hasSize(1);
-      assertThat(again.stderr().getFirst())
-          .startsWith("socklab echo-server: port " + port + " is held by ")
-          .contains("TIME_WAIT", "EADDRINUSE", "SO_REUSEADDR");
+      return again.stderr().getFirst();
     }
   }
 
@@ -73,16 +78,10 @@ class EchoServerTimeWaitIT {
         await()
             .atMost(Duration.ofSeconds(10))
             .until(() -> NetErrors.closingOnly(port).containsKey("FIN_WAIT2"));
-        try (RunningProcess again =
-            RunningProcess.start(
-                "--bind", "127.0.0.1", "--port", Integer.toString(port), "--no-reuseaddr")) {
-          assertThat(again.waitFor(Duration.ofSeconds(20))).isEqualTo(1);
-          assertThat(again.stderr()).hasSize(1);
-          assertThat(again.stderr().getFirst())
-              .startsWith("socklab echo-server: port " + port + " is held by connections of a")
-              .contains("1 FIN_WAIT2", "EADDRINUSE", "SO_REUSEADDR")
-              .doesNotContain("another server listens");
-        }
+        assertThat(restartWithoutReuseaddr(port))
+            .startsWith("socklab echo-server: port " + port + " is held by connections of a")
+            .contains("1 FIN_WAIT2", "EADDRINUSE", "SO_REUSEADDR")
+            .doesNotContain("another server listens");
       }
     }
   }
