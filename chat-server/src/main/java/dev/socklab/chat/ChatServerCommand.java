@@ -7,6 +7,7 @@ import dev.socklab.common.Endpoints;
 import dev.socklab.common.Inherited;
 import dev.socklab.common.ListenOptions;
 import dev.socklab.common.LogOptions;
+import dev.socklab.common.LogSetup;
 import dev.socklab.common.ServerRun;
 import dev.socklab.common.SocketCalls;
 import dev.socklab.common.Trace;
@@ -134,13 +135,16 @@ public final class ChatServerCommand implements Callable<Integer> {
    * @param args command-line arguments, see {@code --help}
    */
   public static void main(String[] args) {
-    // The Netty engine's one-time set-up runs while picocli reads the command line; the selector
-    // engine needs none, and a thread for nothing would compete with picocli for the cores.
+    // One-time set-up while picocli reads the command line: the Netty engine's (whose thread also
+    // sets up logback, through Netty's logger), or else logback's and the nick checker's (ICU).
     java.util.List<String> a = java.util.List.of(args);
     int e = a.indexOf("--engine");
     if (a.contains("--engine=netty")
         || (e >= 0 && e + 1 < a.size() && a.get(e + 1).equals("netty"))) {
       warmUp = Transport.warmUpInBackground();
+    } else {
+      LogSetup.startInBackground();
+      Thread.ofPlatform().name("nicks-set-up").daemon().start(Nicks::load);
     }
     Cli.main(new ChatServerCommand(), args);
   }
@@ -149,6 +153,7 @@ public final class ChatServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Nicks.load(); // the Netty engine's warm-up may not be done: a head start on what follows it
     Transport.awaitWarmUp(warmUp);
     Trace trace = logging.apply();
     ChatServer.Config config;

@@ -92,6 +92,7 @@ public final class Cli {
             bad.getErr().flush();
           } else {
             // Not the user's doing: a bug or an environment failure worth a stack trace.
+            LogSetup.awaitBackground();
             LoggerFactory.getLogger(Cli.class).error("{} failed unexpectedly", name, ex);
           }
           return EXIT_FAILURE;

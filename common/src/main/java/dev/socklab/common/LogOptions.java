@@ -43,6 +43,7 @@ public final class LogOptions {
    * @return an enabled {@link Trace} if {@code trace}, a disabled one otherwise
    */
   public static Trace apply(boolean trace, boolean quiet) {
+    LogSetup.awaitBackground();
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(quiet ? Level.WARN : Level.INFO);
     ((Logger) LoggerFactory.getLogger(Trace.LOGGER)).setLevel(trace ? Level.INFO : Level.OFF);

@@ -7,6 +7,7 @@ import dev.socklab.common.Endpoints;
 import dev.socklab.common.Inherited;
 import dev.socklab.common.ListenOptions;
 import dev.socklab.common.LogOptions;
+import dev.socklab.common.LogSetup;
 import dev.socklab.common.ServerRun;
 import dev.socklab.common.Signals;
 import dev.socklab.common.SocketCalls;
@@ -161,6 +162,7 @@ public final class EchoServerCommand implements Callable<Integer> {
    * @param args command-line arguments, see {@code --help}
    */
   public static void main(String[] args) {
+    LogSetup.startInBackground(); // while picocli reads the command line
     Cli.main(new EchoServerCommand(), args);
   }
 

@@ -6,6 +6,7 @@ import dev.socklab.common.Durations;
 import dev.socklab.common.Endpoints;
 import dev.socklab.common.ListenOptions;
 import dev.socklab.common.LogOptions;
+import dev.socklab.common.LogSetup;
 import dev.socklab.common.ServerRun;
 import dev.socklab.common.Trace;
 import java.net.InetSocketAddress;
@@ -83,6 +84,7 @@ public final class UdpServerCommand implements Callable<Integer> {
    * @param args command-line arguments, see {@code --help}
    */
   public static void main(String[] args) {
+    LogSetup.startInBackground(); // while picocli reads the command line
     Cli.main(new UdpServerCommand(), args);
   }
 
