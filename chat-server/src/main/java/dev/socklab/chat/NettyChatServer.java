@@ -79,8 +79,9 @@ public final class NettyChatServer implements ChatServer {
   static {
     // Netty's leak detector (level simple) follows one buffer in 128 and takes a stack trace for
     // each; this engine allocates a buffer per client per round, so a join storm of 5,000 members
-    // made about 14 MB of such garbage, which stays in the server's memory (RSS) until a GC. Every
-    // buffer here is released in one place (Netty, once written; dropStaged otherwise). Off unless
+    // made about 14 MB of such garbage, which stays in the server's memory (RSS) until a GC. The
+    // buffers here have one owner each: staged lines are released by Netty once written (by
+    // dropStaged if never written), received lines by SimpleChannelInboundHandler. Off unless
     // asked for: -Dio.netty.leakDetection.level=simple (or paranoid) in SOCKLAB_JAVA_OPTS.
     if (System.getProperty("io.netty.leakDetection.level") == null
         && System.getProperty("io.netty.leakDetectionLevel") == null) {
