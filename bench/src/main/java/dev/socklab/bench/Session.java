@@ -2,7 +2,6 @@ package dev.socklab.bench;
 
 import dev.socklab.netty.Transport;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.EventExecutor;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -17,9 +16,6 @@ import java.util.concurrent.atomic.LongAdder;
  * pay for them), the reply timeout, and the live counter the progress bar reads.
  */
 final class Session implements AutoCloseable {
-  /** Netty's property for its buffer leak detection level. */
-  static final String LEAK_DETECTION = "io.netty.leakDetection.level";
-
   private final Transport transport;
   private final MultiThreadIoEventLoopGroup group;
   private final Duration timeout;
@@ -34,12 +30,6 @@ final class Session implements AutoCloseable {
    * @throws InterruptedException if interrupted while starting the loops
    */
   Session(Transport transport, int loops, Duration timeout) throws InterruptedException {
-    // Netty samples one buffer in 128 for leak tracking (a weak reference and a stack trace each):
-    // garbage and CPU on bench's own loop, which must stay lighter than the server it measures.
-    // -Dio.netty.leakDetection.level=paranoid (in SOCKLAB_JAVA_OPTS) turns it back on to hunt one.
-    if (System.getProperty(LEAK_DETECTION) == null) {
-      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-    }
     this.transport = transport.resolveFastest();
     this.group = this.transport.newGroup(loops);
     this.timeout = timeout;

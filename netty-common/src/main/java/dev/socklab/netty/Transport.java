@@ -29,6 +29,7 @@ import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerDomainSocketChannel;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import io.netty.util.ResourceLeakDetector;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
@@ -63,6 +64,9 @@ public enum Transport {
   /** Netty's switch for its JDK Flight Recorder events; see the static initialiser. */
   static final String NETTY_JFR = "io.netty.jfr.enabled";
 
+  /** Netty's switch for its buffer leak detector's level; see the static initialiser. */
+  static final String LEAK_DETECTION = "io.netty.leakDetection.level";
+
   static {
     // Netty 4.2's buffer allocator records JFR events (each disabled in JFR's own settings, so a
     // recording has none unless its .jfc asks) and loads jdk.jfr's event machinery for them with
@@ -71,6 +75,16 @@ public enum Transport {
     // (e.g. in SOCKLAB_JAVA_OPTS) turns them back on.
     if (System.getProperty(NETTY_JFR) == null) {
       System.setProperty(NETTY_JFR, "false");
+    }
+    // Netty's leak detector (level simple) follows one buffer in 128 with a weak reference and a
+    // stack trace: garbage that stays in a server's RSS until a collection (the Netty chat engine,
+    // one buffer per client per round: ~14 MB in a 5,000-member join storm) and CPU on bench's own
+    // loop, which must stay lighter than the server it measures. socklab's buffers each have one
+    // owner that releases them. Off unless asked for: -Dio.netty.leakDetection.level=simple (or
+    // paranoid) in SOCKLAB_JAVA_OPTS turns it on to hunt a leak.
+    if (System.getProperty(LEAK_DETECTION) == null
+        && System.getProperty("io.netty.leakDetectionLevel") == null) { // its old name
+      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.socklab.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.util.ResourceLeakDetector;
 import io.netty.util.internal.PlatformDependent;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.TypeConversionException;
@@ -30,5 +31,12 @@ class TransportTest {
     assertThat(Transport.NIO.resolve()).isEqualTo(Transport.NIO);
     assertThat(System.getProperty(Transport.NETTY_JFR)).isEqualTo("false");
     assertThat(PlatformDependent.isJfrEnabled()).isFalse();
+  }
+
+  @Test
+  void nettysLeakDetectorIsOffUnlessAskedFor() {
+    assertThat(Transport.NIO.resolve()).isEqualTo(Transport.NIO); // initialises Transport
+    assertThat(System.getProperty(Transport.LEAK_DETECTION)).isNull(); // nobody asked
+    assertThat(ResourceLeakDetector.getLevel()).isEqualTo(ResourceLeakDetector.Level.DISABLED);
   }
 }
