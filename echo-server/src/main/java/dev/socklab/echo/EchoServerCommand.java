@@ -156,12 +156,26 @@ public final class EchoServerCommand implements Callable<Integer> {
 
   @Mixin LogOptions logging;
 
+  /** The JDK's property for the number of read pollers of virtual threads (a power of two). */
+  static final String READ_POLLERS = "jdk.readPollers";
+
   /**
    * Entry point of {@code ./socklab echo-server}.
    *
    * @param args command-line arguments, see {@code --help}
    */
   public static void main(String[] args) {
+    // A virtual thread whose read() would block parks, and one of the JDK's read pollers (each an
+    // epoll set) unparks it when its socket is readable. The JDK makes one poller per core (a power
+    // of two); with one, a single epoll_wait(2) hands the scheduler every client that became
+    // readable, as select() does for the course's chat server, instead of pollers and carrier
+    // threads waking each other. On 2 cores, `./socklab bench echo pollers2=... pollers1=...
+    // --conns 50 --duration 10s --rounds 5` (one server started with -Djdk.readPollers=2): the same
+    // round trips/s, p99 3.3-4.3 ms with 2 pollers, 1.0-1.1 ms with one. -Djdk.readPollers=N in
+    // SOCKLAB_JAVA_OPTS wins.
+    if (System.getProperty(READ_POLLERS) == null) {
+      System.setProperty(READ_POLLERS, "1");
+    }
     LogSetup.startInBackground(); // while picocli reads the command line
     Cli.main(new EchoServerCommand(), args);
   }
