@@ -50,7 +50,9 @@ final class RunOptions {
       converter = Durations.class,
       description = {
         "Load each target this long before measuring it, not counted: a Java server's JIT",
-        "compiles its hot code first (default: ${DEFAULT-VALUE}; 0 for none)."
+        "compiles its hot code first (default: ${DEFAULT-VALUE}; 0 for none). With connections",
+        "kept across rounds it runs as two rounds of half the time, so that bench's own JIT has",
+        "seen a round end and begin before anything counts."
       })
   Duration warmup;
 
