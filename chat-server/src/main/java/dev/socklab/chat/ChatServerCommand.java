@@ -211,10 +211,9 @@ public final class ChatServerCommand implements Callable<Integer> {
               () -> {
                 ChatServer.Stats stats = server.stop(grace);
                 return String.format(
-                    "%d clients served, %d messages relayed, %d cut off as too slow, at most"
-                        + " %d of %d bytes queued",
-                    stats.clients(),
-                    stats.relayed(),
+                    "%s served, %s relayed, %d cut off as too slow, at most %d of %d bytes queued",
+                    ServerRun.count(stats.clients(), "client", "clients"),
+                    ServerRun.count(stats.relayed(), "message", "messages"),
                     stats.cutOff(),
                     stats.queuedPeak(),
                     config.maxPendingTotalBytes());

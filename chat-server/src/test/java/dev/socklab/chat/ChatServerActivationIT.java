@@ -93,7 +93,7 @@ class ChatServerActivationIT {
           .anySatisfy(
               l -> assertThat(l).endsWith("fd 0 inherited: listening socket 127.0.0.1:" + port));
       assertThat(server.terminate(STARTUP)).isZero();
-      assertThat(server.stderr()).anySatisfy(l -> assertThat(l).contains("1 clients served"));
+      assertThat(server.stderr()).anySatisfy(l -> assertThat(l).contains("1 client served"));
     }
   }
 }

@@ -39,8 +39,7 @@ class ChatServerProcessIT {
       assertThat(server.stdout())
           .anySatisfy(
               l ->
-                  assertThat(l)
-                      .contains("stopped (SIGTERM): 2 clients served, 1 messages relayed"));
+                  assertThat(l).contains("stopped (SIGTERM): 2 clients served, 1 message relayed"));
     }
   }
 

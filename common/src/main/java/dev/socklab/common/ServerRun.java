@@ -114,4 +114,17 @@ public final class ServerRun {
     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return errno == null ? msg : msg + " (" + errno + ")";
   }
+
+  /**
+   * A count with its noun, for summary lines: {@code count(1, "client", "clients")} is {@code "1
+   * client"}, {@code count(3, ...)} is {@code "3 clients"}.
+   *
+   * @param n how many, 0 or more
+   * @param one the noun for exactly one
+   * @param many the noun for any other number (0 too, as English has it)
+   * @return {@code n}, a space and the noun
+   */
+  public static String count(long n, String one, String many) {
+    return n + " " + (n == 1 ? one : many);
+  }
 }

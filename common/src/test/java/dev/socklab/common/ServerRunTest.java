@@ -58,4 +58,11 @@ class ServerRunTest {
         .startsWith("test-server listening" + System.lineSeparator())
         .contains("test-server stopped (request): 2 clients served, up ");
   }
+
+  @Test
+  void aSummaryCountsInTheSingularForOneOnly() {
+    assertThat(ServerRun.count(1, "client", "clients")).isEqualTo("1 client");
+    assertThat(ServerRun.count(0, "client", "clients")).isEqualTo("0 clients");
+    assertThat(ServerRun.count(2, "discovery", "discoveries")).isEqualTo("2 discoveries");
+  }
 }

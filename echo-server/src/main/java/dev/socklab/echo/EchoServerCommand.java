@@ -255,9 +255,12 @@ public final class EchoServerCommand implements Callable<Integer> {
       "socat TCP-LISTEN:7007,reuseaddr,fork EXEC:'socklab echo-server --inetd'";
 
   private static String summary(EchoServer.Stats stats) {
-    return String.format(
-        "%d clients served, %d refused, %d bytes echoed",
-        stats.clients(), stats.refused(), stats.bytesEchoed());
+    return ServerRun.count(stats.clients(), "client", "clients")
+        + " served, "
+        + stats.refused()
+        + " refused, "
+        + ServerRun.count(stats.bytesEchoed(), "byte", "bytes")
+        + " echoed";
   }
 
   /** Converts {@code --threads} values. */

@@ -131,7 +131,7 @@ class EchoServerInetdIT {
               l -> assertThat(l).endsWith("fd 0 inherited: listening socket 127.0.0.1:" + port))
           .noneSatisfy(l -> assertThat(l).containsAnyOf(" socket(AF_", " bind(", " listen("));
       assertThat(server.terminate(STARTUP)).isZero();
-      assertThat(server.stderr()).anySatisfy(l -> assertThat(l).contains("1 clients served"));
+      assertThat(server.stderr()).anySatisfy(l -> assertThat(l).contains("1 client served"));
     }
   }
 }

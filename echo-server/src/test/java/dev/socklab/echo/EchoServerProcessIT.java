@@ -45,7 +45,7 @@ class EchoServerProcessIT {
               l ->
                   assertThat(l)
                       .contains("stopped (SIGTERM)")
-                      .contains("1 clients served")
+                      .contains("1 client served")
                       .contains("5 bytes echoed"));
     }
   }

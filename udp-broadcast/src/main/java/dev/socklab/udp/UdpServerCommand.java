@@ -126,8 +126,11 @@ public final class UdpServerCommand implements Callable<Integer> {
               () -> {
                 UdpServer.Stats s = server.stop();
                 return String.format(
-                    "%d datagrams echoed (%d bytes), %d discoveries answered, %d beacons sent",
-                    s.echoed(), s.bytes(), s.announced(), s.beacons());
+                    "%s echoed (%s), %s answered, %s sent",
+                    ServerRun.count(s.echoed(), "datagram", "datagrams"),
+                    ServerRun.count(s.bytes(), "byte", "bytes"),
+                    ServerRun.count(s.announced(), "discovery", "discoveries"),
+                    ServerRun.count(s.beacons(), "beacon", "beacons"));
               });
         });
   }

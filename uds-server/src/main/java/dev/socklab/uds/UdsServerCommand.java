@@ -194,11 +194,8 @@ public final class UdsServerCommand implements Callable<Integer> {
               server.failure(),
               () -> {
                 UdsServer.Stats s = server.stop(grace);
-                return String.format(
-                    "%d clients served, %d refused by uid, %d bytes echoed; %s",
-                    s.clients(),
-                    s.refused(),
-                    s.bytes(),
+                return summary(
+                    s,
                     abstractName != null
                         ? "name released"
                         : where + (s.fileRemoved() ? " removed" : " left in place"));
@@ -269,9 +266,13 @@ public final class UdsServerCommand implements Callable<Integer> {
   }
 
   private static String summary(UdsServer.Stats s, String socket) {
-    return String.format(
-        "%d clients served, %d refused by uid, %d bytes echoed; %s",
-        s.clients(), s.refused(), s.bytes(), socket);
+    return ServerRun.count(s.clients(), "client", "clients")
+        + " served, "
+        + s.refused()
+        + " refused by uid, "
+        + ServerRun.count(s.bytes(), "byte", "bytes")
+        + " echoed; "
+        + socket;
   }
 
   private static final String INETD_EXAMPLE =
