@@ -4,6 +4,7 @@ import dev.socklab.common.Cli;
 import dev.socklab.common.Defaults;
 import dev.socklab.common.Durations;
 import dev.socklab.common.Endpoints;
+import dev.socklab.common.HeadStart;
 import dev.socklab.common.Inherited;
 import dev.socklab.common.ListenOptions;
 import dev.socklab.common.LogOptions;
@@ -144,7 +145,7 @@ public final class ChatServerCommand implements Callable<Integer> {
       warmUp = Transport.warmUpInBackground();
     } else {
       LogSetup.startInBackground();
-      Thread.ofPlatform().name("nicks-set-up").daemon().start(Nicks::load);
+      HeadStart.start("nicks-set-up", Nicks::load);
     }
     Cli.main(new ChatServerCommand(), args);
   }

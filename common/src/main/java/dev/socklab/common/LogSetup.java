@@ -42,38 +42,12 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
    * is first asked for.
    */
   public static void startInBackground() {
-    inBackground =
-        Thread.ofPlatform()
-            .name("log-set-up")
-            .daemon()
-            .start(
-                () -> {
-                  try {
-                    org.slf4j.LoggerFactory.getILoggerFactory();
-                  } catch (Throwable ignored) {
-                    // met again, and reported, on the main thread
-                  }
-                });
+    inBackground = HeadStart.start("log-set-up", org.slf4j.LoggerFactory::getILoggerFactory);
   }
 
   /** Waits for {@link #startInBackground()}'s thread, if one was started. */
   static void awaitBackground() {
-    Thread t = inBackground;
-    if (t == null) {
-      return;
-    }
-    boolean interrupted = false;
-    while (true) {
-      try {
-        t.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    HeadStart.await(inBackground);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.socklab.echo;
 
 import dev.socklab.common.Endpoints;
+import dev.socklab.common.HeadStart;
 import dev.socklab.common.LogSetup;
 import dev.socklab.common.NetErrors;
 import dev.socklab.common.SocketCalls;
@@ -374,22 +375,16 @@ public final class EchoServer implements AutoCloseable {
   // client. The classes it loads also go into the launcher's class-data archive when the run that
   // writes it served nobody (./socklab: the first run's exit).
   private void warmUp() {
-    Thread.ofPlatform()
-        .name("warm-up")
-        .daemon()
-        .start(
-            () -> {
-              try {
-                InetSocketAddress peer = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1);
-                new Client(0, null, "#0 " + Endpoints.format(peer), calls).hashCode();
-                LogSetup.warmUp();
-                if (config.threads().kind() == ThreadModel.Kind.VIRTUAL) {
-                  parkOnce();
-                }
-              } catch (Exception | Error e) {
-                // only a head start: a client meets whatever failed here, and is told
-              }
-            });
+    HeadStart.start(
+        "warm-up",
+        () -> {
+          InetSocketAddress peer = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1);
+          new Client(0, null, "#0 " + Endpoints.format(peer), calls).hashCode();
+          LogSetup.warmUp();
+          if (config.threads().kind() == ThreadModel.Kind.VIRTUAL) {
+            parkOnce();
+          }
+        });
   }
 
   // A virtual thread blocked in read() on a pipe until the warm-up thread writes to it.

@@ -1,5 +1,6 @@
 package dev.socklab.netty;
 
+import dev.socklab.common.HeadStart;
 import dev.socklab.common.UserError;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -144,18 +145,12 @@ public enum Transport {
    * @return the thread, to join
    */
   public static Thread warmUpInBackground() {
-    return Thread.ofPlatform()
-        .name("netty-warm-up")
-        .daemon()
-        .start(
-            () -> {
-              try {
-                AUTO.resolve();
-                ByteBufAllocator.DEFAULT.directBuffer(1).release();
-              } catch (Throwable ignored) {
-                // the command meets it again and says so
-              }
-            });
+    return HeadStart.start(
+        "netty-warm-up",
+        () -> {
+          AUTO.resolve();
+          ByteBufAllocator.DEFAULT.directBuffer(1).release();
+        });
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.socklab.uds;
 
 import dev.socklab.common.Endpoints;
+import dev.socklab.common.HeadStart;
 import dev.socklab.common.LogSetup;
 import dev.socklab.common.NetErrors;
 import dev.socklab.common.SocketCalls;
@@ -235,20 +236,14 @@ public final class UdsServer implements AutoCloseable {
   // the run that writes it served nobody: such a run's archive left 46 classes to read from the
   // jars at the first connection.
   private void warmUp() {
-    Thread.ofPlatform()
-        .name("warm-up")
-        .daemon()
-        .start(
-            () -> {
-              try {
-                LogSetup.warmUp();
-                Channel ch = transport.unixChannel().getDeclaredConstructor().newInstance();
-                group.register(ch).syncUninterruptibly();
-                ch.close().syncUninterruptibly();
-              } catch (Exception | Error e) {
-                // only a head start: a client meets whatever failed here, and is told
-              }
-            });
+    HeadStart.start(
+        "warm-up",
+        () -> {
+          LogSetup.warmUp();
+          Channel ch = transport.unixChannel().getDeclaredConstructor().newInstance();
+          group.register(ch).syncUninterruptibly();
+          ch.close().syncUninterruptibly();
+        });
   }
 
   /**
