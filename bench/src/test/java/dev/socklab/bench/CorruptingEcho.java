@@ -15,7 +15,8 @@ final class CorruptingEcho extends TcpFixture {
   private final AtomicLong echoed = new AtomicLong();
 
   /**
-   * @param nth which byte to corrupt, 1 or more (1000: the 1000th byte echoed)
+   * @param nth which byte to corrupt, 1 or more (1000: the 1000th byte echoed; Long.MAX_VALUE:
+   *     none, a plain echo)
    * @throws IOException if it cannot listen
    */
   CorruptingEcho(long nth) throws IOException {

@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.socklab.common.testing.CommandRun;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -19,25 +16,15 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HeldConnectionsIT {
-  /** A plain echo server (RFC 862) that counts its connections. */
-  static final class Echo extends TcpFixture {
-    Echo() throws IOException {}
-
-    @Override
-    void serve(Socket s) throws IOException {
-      InputStream in = s.getInputStream();
-      OutputStream out = s.getOutputStream();
-      byte[] buf = new byte[16384];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        out.write(buf, 0, n);
-      }
-    }
+  // A plain echo server (RFC 862) that counts its connections: one that corrupts no byte.
+  private static CorruptingEcho echo() throws IOException {
+    return new CorruptingEcho(Long.MAX_VALUE);
   }
 
   @Test
   void interleavedRoundsOfTwoTargetsConnectOncePerTarget() throws Exception {
-    try (Echo a = new Echo();
-        Echo b = new Echo()) {
+    try (CorruptingEcho a = echo();
+        CorruptingEcho b = echo()) {
       CommandRun.Result r =
           CommandRun.run(
               new BenchCommand(),
@@ -62,7 +49,7 @@ class HeldConnectionsIT {
 
   @Test
   void eachSweepPointConnectsAfresh() throws Exception {
-    try (Echo a = new Echo()) {
+    try (CorruptingEcho a = echo()) {
       CommandRun.Result r =
           CommandRun.run(
               new BenchCommand(),
