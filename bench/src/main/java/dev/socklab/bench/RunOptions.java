@@ -48,12 +48,11 @@ final class RunOptions {
       paramLabel = "TIME",
       defaultValue = "2s",
       converter = Durations.class,
-      description = {
-        "Load each target this long before measuring it, not counted: a Java server's JIT",
-        "compiles its hot code first (default: ${DEFAULT-VALUE}; 0 for none). With connections",
-        "kept across rounds it runs as two rounds of half the time, so that bench's own JIT has",
-        "seen a round end and begin before anything counts."
-      })
+      description =
+          "Load each target this long before measuring it, not counted: a Java server's JIT"
+              + " compiles its hot code first (default: ${DEFAULT-VALUE}; 0 for none). With"
+              + " connections kept across rounds it runs as two rounds of half the time, so that"
+              + " bench's own JIT has seen a round end and begin before anything counts.")
   Duration warmup;
 
   @Option(
