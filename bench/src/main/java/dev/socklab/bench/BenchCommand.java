@@ -31,13 +31,14 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
-      "Examples:  ./socklab bench echo localhost:7007 --conns 50 --size 64 --duration 10s",
-      "           ./socklab bench echo thread=localhost:7007 uds=unix:/tmp/echo.sock",
-      "           ./socklab bench echo a=7007 b=7008 --sweep conns=1,10,100,1000 --chart out.png",
-      "           ./socklab bench echo localhost:7007 --rate 20000/s   (open loop)",
-      "           ./socklab bench chat localhost:7070 --clients 20 --rate 2000/s",
-      "           ./socklab bench udp localhost:7007 --window 16 --size 64",
-      "           ./socklab bench conns localhost:7007 --conns 10000",
+      "Examples:",
+      "  ./socklab bench echo localhost:7007 --conns 50 --size 64 --duration 10s",
+      "  ./socklab bench echo thread=localhost:7007 uds=unix:/tmp/echo.sock",
+      "  ./socklab bench echo a=7007 b=7008 --sweep conns=1,10,100,1000 --chart out.png",
+      "  ./socklab bench echo localhost:7007 --rate 20000/s   (open loop)",
+      "  ./socklab bench chat localhost:7070 --clients 20 --rate 2000/s",
+      "  ./socklab bench udp localhost:7007 --window 16 --size 64",
+      "  ./socklab bench conns localhost:7007 --conns 10000",
       "Exit codes: 0 measured, 1 a target failed (mismatch, loss, timeout) or cannot be reached,"
           + " 2 usage error."
     },

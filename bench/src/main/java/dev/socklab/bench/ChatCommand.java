@@ -37,10 +37,9 @@ final class ChatCommand implements Callable<Integer> {
   @Parameters(
       arity = "0..*",
       paramLabel = "[NAME=]ADDRESS",
-      description = {
-        "Chat servers to measure: HOST:PORT or PORT (on localhost);",
-        "NAME= labels one in the table and chart (selector=localhost:7070)."
-      })
+      description =
+          "Chat servers to measure: HOST:PORT or PORT (on localhost); NAME= labels one in the table"
+              + " and chart (selector=localhost:7070).")
   List<String> targets = new ArrayList<>();
 
   @Option(

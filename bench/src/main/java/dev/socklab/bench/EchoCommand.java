@@ -63,10 +63,9 @@ final class EchoCommand implements Callable<Integer> {
       names = "--split-writes",
       paramLabel = "N",
       defaultValue = "1",
-      description = {
-        "Write each message in N pieces, each its own write(2), then wait for the echo:",
-        "with Nagle on (--no-nodelay, or a server's), the delayed-ACK stall (default: 1)."
-      })
+      description =
+          "Write each message in N pieces, each its own write(2), then wait for the echo: with"
+              + " Nagle on (--no-nodelay, or a server's), the delayed-ACK stall (default: 1).")
   int splitWrites;
 
   @Option(

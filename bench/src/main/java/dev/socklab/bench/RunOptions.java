@@ -99,10 +99,9 @@ final class RunOptions {
   @Option(
       names = "--server-pid",
       paramLabel = "[NAME=]PID",
-      description = {
-        "Sample this server process's RSS and CPU from /proc during the rounds; repeat it,",
-        "in target order or as NAME=PID, for several targets."
-      })
+      description =
+          "Sample this server process's RSS and CPU from /proc during the rounds; repeat it, in"
+              + " target order or as NAME=PID, for several targets.")
   List<String> serverPids = new ArrayList<>();
 
   @Option(

@@ -14,10 +14,9 @@ final class StreamTargets {
   @Parameters(
       arity = "0..*",
       paramLabel = "[NAME=]ADDRESS",
-      description = {
-        "Servers to measure: HOST:PORT, PORT (on localhost), unix:PATH or abstract:NAME;",
-        "NAME= labels one in the table and chart (thread=localhost:7007)."
-      })
+      description =
+          "Servers to measure: HOST:PORT, PORT (on localhost), unix:PATH or abstract:NAME; NAME="
+              + " labels one in the table and chart (thread=localhost:7007).")
   List<String> targets = new ArrayList<>();
 
   @Option(

@@ -35,10 +35,9 @@ final class UdpCommand implements Callable<Integer> {
   @Parameters(
       arity = "0..*",
       paramLabel = "[NAME=]ADDRESS",
-      description = {
-        "UDP echo servers to measure: HOST:PORT or PORT (on localhost);",
-        "NAME= labels one in the table and chart."
-      })
+      description =
+          "UDP echo servers to measure: HOST:PORT or PORT (on localhost); NAME= labels one in the"
+              + " table and chart.")
   List<String> targets = new ArrayList<>();
 
   @Option(

@@ -49,12 +49,13 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
-      "Examples:  ./socklab check echo localhost:9000",
-      "           ./socklab check echo --unix /tmp/my.sock",
-      "           ./socklab check chat localhost:9000 --self-echo",
-      "           ./socklab check udp localhost:9000 --only basic,boundaries",
-      "           ./socklab check echo --exec './my_server {port}'   (lifecycle cases too)",
-      "           ./socklab check echo localhost:9000 --format junit --output report.xml",
+      "Examples:",
+      "  ./socklab check echo localhost:9000",
+      "  ./socklab check echo --unix /tmp/my.sock",
+      "  ./socklab check chat localhost:9000 --self-echo",
+      "  ./socklab check udp localhost:9000 --only basic,boundaries",
+      "  ./socklab check echo --exec './my_server {port}'   (lifecycle cases too)",
+      "  ./socklab check echo localhost:9000 --format junit --output report.xml",
       "Exit codes: 0 no case failed, 1 a case failed, 2 usage error or the server cannot be"
           + " reached at all."
     })
@@ -86,10 +87,9 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(
       names = "--exec",
       paramLabel = "CMD",
-      description = {
-        "Start the server with CMD ({port} or {path} is replaced with a free one), check it,",
-        "and run the lifecycle cases too (start, SIGTERM, restart, zombies, descriptors)."
-      })
+      description =
+          "Start the server with CMD ({port} or {path} is replaced with a free one), check it, and"
+              + " run the lifecycle cases too (start, SIGTERM, restart, zombies, descriptors).")
   String exec;
 
   @Option(

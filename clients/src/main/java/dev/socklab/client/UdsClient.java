@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
-      "Examples:  ./socklab uds-client                 (the default path of uds-server)",
+      "Examples:  ./socklab uds-client            (the default path of uds-server)",
       "           ./socklab uds-client /tmp/my.sock --count 1000 --size 512",
       "           ./socklab uds-client --abstract NAME  (uds-server --abstract NAME)",
       "Exit codes: 0 all echoed, 1 connection or verification failure, 2 usage error."

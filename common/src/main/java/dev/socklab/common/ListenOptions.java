@@ -19,19 +19,17 @@ public final class ListenOptions {
   @Option(
       names = "--bind",
       paramLabel = "ADDRESS",
-      description = {
-        "Local address to listen on: an IP address or a host name.",
-        "Default: all interfaces (IPv4 and IPv6). Use 127.0.0.1 or ::1 to stay on this host."
-      })
+      description =
+          "Local address to listen on: an IP address or a host name. Default: all interfaces (IPv4"
+              + " and IPv6). Use 127.0.0.1 or ::1 to stay on this host.")
   String bind;
 
   @Option(
       names = {"-p", "--port"},
       paramLabel = "PORT",
-      description = {
-        "Port to listen on, 0-65535 (default: ${DEFAULT-VALUE}).",
-        "0 asks the kernel for any free (ephemeral) port; the banner prints the one bound."
-      })
+      description =
+          "Port to listen on, 0-65535 (default: ${DEFAULT-VALUE}). 0 asks the kernel for any free"
+              + " (ephemeral) port; the banner prints the one bound.")
   int port;
 
   /**

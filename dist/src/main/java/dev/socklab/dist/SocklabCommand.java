@@ -43,7 +43,7 @@ import picocli.CommandLine.Parameters;
     },
     footer = {
       "",
-      "Examples:  socklab echo-server        then, in another terminal:  nc localhost 7007",
+      "Examples:  socklab echo-server   then, in another terminal:  nc localhost 7007",
       "           socklab echo-server --port 0 --trace",
       "           socklab echo-client localhost:7007 --count 1000 --size 512",
       "           man socklab-echo-server     (in the release: MANPATH=DIR/share/man)",

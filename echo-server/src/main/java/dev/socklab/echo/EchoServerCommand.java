@@ -40,7 +40,8 @@ import picocli.CommandLine.TypeConversionException;
           + " order, until the client closes. One thread per client, blocking java.net sockets:"
           + " the accept() loop of the course's first server.",
       "",
-      "Talk to it:  nc localhost 7007     (Ctrl-D half-closes; -N makes nc do that on EOF)",
+      "Talk to it:  nc localhost 7007",
+      "               (Ctrl-D half-closes; -N makes nc do that on EOF)",
       "             socat - TCP:localhost:7007",
       "             ./socklab echo-client localhost:7007",
       ""
@@ -74,20 +75,18 @@ public final class EchoServerCommand implements Callable<Integer> {
       paramLabel = "MODEL",
       defaultValue = "virtual",
       converter = ThreadModelConverter.class,
-      description = {
-        "Who serves each client: virtual (one virtual thread each, the default),",
-        "platform (one kernel thread each), or pool=N (N threads; client N+1 waits).",
-      })
+      description =
+          "Who serves each client: virtual (one virtual thread each, the default), platform (one"
+              + " kernel thread each), or pool=N (N threads; client N+1 waits).")
   ThreadModel threads;
 
   @Option(
       names = "--backlog",
       paramLabel = "N",
       defaultValue = "" + EchoServer.Config.DEFAULT_BACKLOG,
-      description = {
-        "listen(2) backlog: connections the kernel completes and queues before accept()",
-        "(default: ${DEFAULT-VALUE}; Java's own default is 50; capped at net.core.somaxconn)."
-      })
+      description =
+          "listen(2) backlog: connections the kernel completes and queues before accept() (default:"
+              + " ${DEFAULT-VALUE}; Java's own default is 50; capped at net.core.somaxconn).")
   int backlog;
 
   @Option(
@@ -112,10 +111,9 @@ public final class EchoServerCommand implements Callable<Integer> {
       negatable = true,
       defaultValue = "true",
       fallbackValue = "true",
-      description = {
-        "TCP_NODELAY on each connection (default: on): echo small writes at once instead",
-        "of letting Nagle's algorithm wait for the previous segment's ACK."
-      })
+      description =
+          "TCP_NODELAY on each connection (default: on): echo small writes at once instead of"
+              + " letting Nagle's algorithm wait for the previous segment's ACK.")
   boolean tcpNoDelay;
 
   @Option(
@@ -123,18 +121,17 @@ public final class EchoServerCommand implements Callable<Integer> {
       negatable = true,
       defaultValue = "true",
       fallbackValue = "true",
-      description = {
-        "SO_REUSEADDR on the listening socket (default: on): a restarted server binds at once",
-        "while connections of its last run linger in TIME_WAIT; --no-reuseaddr shows why not."
-      })
+      description =
+          "SO_REUSEADDR on the listening socket (default: on): a restarted server binds at once"
+              + " while connections of its last run linger in TIME_WAIT; --no-reuseaddr shows why"
+              + " not.")
   boolean reuseAddress;
 
   @Option(
       names = "--inetd",
-      description = {
-        "Serve the one connection on standard input, then exit: started per client by inetd,",
-        "systemd (Accept=yes), socat EXEC: or systemd-socket-activate --accept --inetd."
-      })
+      description =
+          "Serve the one connection on standard input, then exit: started per client by inetd,"
+              + " systemd (Accept=yes), socat EXEC: or systemd-socket-activate --accept --inetd.")
   boolean inetd;
 
   @Option(

@@ -98,10 +98,9 @@ final class SockoptCommand implements Callable<Integer> {
   @Option(
       names = "--set",
       paramLabel = "NAME=VALUE",
-      description = {
-        "setsockopt(2) first, then show what getsockopt reads back (repeatable):",
-        "SO_RCVBUF=65536, TCP_NODELAY=1, SO_LINGER=off, TCP_KEEPIDLE=60..."
-      })
+      description =
+          "setsockopt(2) first, then show what getsockopt reads back (repeatable): SO_RCVBUF=65536,"
+              + " TCP_NODELAY=1, SO_LINGER=off, TCP_KEEPIDLE=60...")
   List<String> sets = new ArrayList<>();
 
   @Option(

@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
       "",
       "Try it:  echo hi | nc -u -w1 localhost 7007",
       "         ./socklab udp-client send localhost:7007 hello",
-      "         ./socklab udp-client discover        (lists servers on the loopback broadcast)",
+      "         ./socklab udp-client discover",
+      "           (lists servers on the loopback broadcast)",
       ""
     },
     footer = {

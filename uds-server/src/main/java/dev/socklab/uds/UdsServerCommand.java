@@ -101,10 +101,10 @@ public final class UdsServerCommand implements Callable<Integer> {
 
   @Option(
       names = "--inetd",
-      description = {
-        "Serve the one connection on standard input, then exit: started per client by systemd",
-        "(Accept=yes), socat EXEC: or systemd-socket-activate --accept --inetd. Needs epoll."
-      })
+      description =
+          "Serve the one connection on standard input, then exit: started per client by systemd"
+              + " (Accept=yes), socat EXEC: or systemd-socket-activate --accept --inetd. Needs"
+              + " epoll.")
   boolean inetd;
 
   @Option(
