@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
       "",
       "UDP may lose datagrams: one not answered within --timeout (default 500ms here) counts"
           + " as lost and the window moves on; the run fails if more than --max-loss (default"
-          + " 1%) is lost. A reply that comes after its datagram was counted lost is counted as"
+          + " 1%%) is lost. A reply that comes after its datagram was counted lost is counted as"
           + " late. Closed loop (default): --window datagrams outstanding. Open loop (--rate):"
           + " datagrams are due at fixed times, and latency counts from when each was due.",
       ""

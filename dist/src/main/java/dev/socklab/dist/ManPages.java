@@ -359,7 +359,17 @@ public final class ManPages {
 
   /** picocli's text lines, split where a line itself holds newlines. */
   private static List<String> lines(String[] text) {
-    return java.util.Arrays.stream(text).flatMap(t -> t.lines()).toList();
+    return java.util.Arrays.stream(text).flatMap(t -> formatted(t).lines()).toList();
+  }
+
+  // As --help shows a command's text: picocli formats it (%% is a percent sign, %n a line break),
+  // and shows it raw if it does not format.
+  private static String formatted(String text) {
+    try {
+      return String.format(java.util.Locale.ROOT, text);
+    } catch (java.util.IllegalFormatException e) {
+      return text;
+    }
   }
 
   /**

@@ -74,6 +74,13 @@ class ManPagesTest {
   }
 
   @Test
+  void percentSignsAreFormattedAsInHelp() {
+    // bench udp's description says "(default 1%%)": --help prints one percent sign, so must man.
+    String page = pages.get("socklab-bench-udp.1");
+    assertThat(page).contains("(default 1%)").doesNotContain("%%");
+  }
+
+  @Test
   void layoutInColumnsStaysAndExamplesGetTheirSection() {
     String page = pages.get("socklab-echo-client.1");
     assertThat(page).contains(".SH \"EXAMPLES\"\n.nf\n");
