@@ -99,6 +99,7 @@ final class Json {
   private static Map<String, Object> plan(Runner.Plan plan) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("warmup_ms", plan.warmup().toMillis());
+    p.put("first_warmup_ms", plan.firstWarmup().toMillis()); // the run's first: bench's JIT too
     if (plan.budget().timed()) {
       p.put("duration_ms", plan.budget().duration().toMillis());
     } else {

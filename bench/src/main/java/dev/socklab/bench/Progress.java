@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -47,6 +48,7 @@ final class Progress implements AutoCloseable {
   private long current; // this round's expected ms or operations
   private long roundStart; // System.nanoTime(), or the operation counter, when it started
   private boolean measured;
+  private boolean warmedUp; // the run's first (longer) warm-up has begun
   private Long point;
   private String what = "starting";
 
@@ -65,7 +67,8 @@ final class Progress implements AutoCloseable {
             .clearDisplayOnFinish();
     if (plan.budget().timed()) {
       long each = plan.warmup().toMillis() + plan.budget().duration().toMillis();
-      b.setInitialMax((long) points * targets * each).setUnit(" s", 1000);
+      long longerFirst = plan.firstWarmup().minus(plan.warmup()).toMillis();
+      b.setInitialMax((long) points * targets * each + longerFirst).setUnit(" s", 1000);
     } else {
       b.setInitialMax((long) points * targets * plan.rounds() * plan.perRound().count());
     }
@@ -127,7 +130,9 @@ final class Progress implements AutoCloseable {
     }
     measured = !warmup;
     if (plan.budget().timed()) {
-      current = (warmup ? plan.warmup() : plan.perRound().duration()).toMillis();
+      Duration warm = warmedUp ? plan.warmup() : plan.firstWarmup();
+      current = (warmup ? warm : plan.perRound().duration()).toMillis();
+      warmedUp |= warmup;
       roundStart = System.nanoTime();
     } else {
       current = warmup ? 0 : plan.perRound().count();

@@ -50,9 +50,11 @@ final class RunOptions {
       converter = Durations.class,
       description =
           "Load each target this long before measuring it, not counted: a Java server's JIT"
-              + " compiles its hot code first (default: ${DEFAULT-VALUE}; 0 for none). With"
-              + " connections kept across rounds it runs as two rounds of half the time, so that"
-              + " bench's own JIT has seen a round end and begin before anything counts.")
+              + " compiles its hot code first (default: ${DEFAULT-VALUE}; 0 for none). The run's"
+              + " first warm-up lasts at least 10s: bench's own JIT settles in it (after 2s its"
+              + " p99.9 was a third above a C client's). With connections kept across rounds a"
+              + " warm-up runs as two rounds of half the time, so that bench's own JIT has seen a"
+              + " round end and begin before anything counts.")
   Duration warmup;
 
   @Option(
@@ -173,7 +175,7 @@ final class RunOptions {
               plan.rounds(),
               plan.warmup().isZero()
                   ? ""
-                  : " after a " + Durations.format(plan.warmup()) + " warm-up",
+                  : " after a " + Durations.format(plan.warmup()) + " warm-up" + longerFirst(plan),
               session.transport(),
               threads,
               threads == 1 ? "" : "s");
@@ -296,6 +298,13 @@ final class RunOptions {
       }
     }
     return new int[] {w, h};
+  }
+
+  // Said in the heading when the run's first warm-up is longer than --warmup.
+  private static String longerFirst(Runner.Plan plan) {
+    return plan.firstWarmup().equals(plan.warmup())
+        ? ""
+        : " (the first " + Durations.format(plan.firstWarmup()) + ": bench's own JIT too)";
   }
 
   private static long number(String text, String what) {

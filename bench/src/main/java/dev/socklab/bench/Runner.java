@@ -36,6 +36,16 @@ final class Runner {
       List<Long> sweepValues,
       double maxLoss) {
     /**
+     * The run's first warm-up: at least {@link #OWN_JIT_WARMUP} (unless there is none), for bench's
+     * own JIT warms up in it too; the later ones last {@link #warmup}.
+     *
+     * @return the first warm-up's length; zero for none
+     */
+    Duration firstWarmup() {
+      return warmup.isZero() || warmup.compareTo(OWN_JIT_WARMUP) >= 0 ? warmup : OWN_JIT_WARMUP;
+    }
+
+    /**
      * @return the budget of one round
      */
     Budget perRound() {
@@ -70,6 +80,16 @@ final class Runner {
    */
   static final int MAX_HELD_CONNECTIONS = 10_000;
 
+  /**
+   * The least the run's first warm-up lasts, in s, unless {@code --warmup 0}: bench's own JIT is
+   * still compiling its reply path ~10 s into a run (C2 at work 5-9 s in, -XX:+PrintCompilation),
+   * and on a 2-core machine each compilation delays replies. Against a C epoll echo server (50
+   * connections, 64 B), bench's p99.9 was 1.33-1.37x a C load generator's after a 2 s warm-up and
+   * 1.03-1.16x after 10 s (medians of 6-8 interleaved pairs); throughput and p50-p99 agreed either
+   * way.
+   */
+  static final Duration OWN_JIT_WARMUP = Duration.ofSeconds(10);
+
   /** A warm-up shorter than twice this runs as one round. */
   static final Duration MIN_WARMUP_HALF = Duration.ofMillis(250);
 
@@ -79,6 +99,7 @@ final class Runner {
   private final Map<BenchTarget, Long> serverPids;
   private final Plan plan;
   private final Listener listener;
+  private boolean warmedUp; // the run's first warm-up is over
 
   /**
    * @param session bench's event loops
@@ -142,7 +163,8 @@ final class Runner {
       held.put(t, rounds);
       if (!plan.warmup().isZero()) {
         listener.roundStarts(t, value, true);
-        Round warm = warmUp(rounds, keep);
+        Round warm = warmUp(rounds, keep, warmedUp ? plan.warmup() : plan.firstWarmup());
+        warmedUp = true;
         // A server that already fails in the warm-up is not measured: its row says why.
         if (fails(warm)) {
           done.get(t).add(warm);
@@ -175,13 +197,14 @@ final class Runner {
   // then meets a round's end and the next round's start (branches it compiled away while the first
   // half ran, and deoptimizes for when first taken) before anything is measured, not in the
   // measured round's first few hundred ms.
-  private Round warmUp(Load.Held rounds, boolean keep) throws InterruptedException {
-    Duration half = plan.warmup().dividedBy(2);
+  private Round warmUp(Load.Held rounds, boolean keep, Duration length)
+      throws InterruptedException {
+    Duration half = length.dividedBy(2);
     if (!keep || half.compareTo(MIN_WARMUP_HALF) < 0) {
-      return rounds.round(Budget.of(plan.warmup()));
+      return rounds.round(Budget.of(length));
     }
     Round first = rounds.round(Budget.of(half));
-    return fails(first) ? first : rounds.round(Budget.of(plan.warmup().minus(half)));
+    return fails(first) ? first : rounds.round(Budget.of(length.minus(half)));
   }
 
   // A round that fails (a hard error, or loss beyond --max-loss: udp loses some by design).
