@@ -4,6 +4,7 @@ import dev.socklab.common.Endpoints;
 import dev.socklab.common.HeadStart;
 import dev.socklab.common.LogSetup;
 import dev.socklab.common.NetErrors;
+import dev.socklab.common.ServerRun;
 import dev.socklab.common.SocketCalls;
 import dev.socklab.common.Trace;
 import java.io.Closeable;
@@ -532,7 +533,7 @@ public final class EchoServer implements AutoCloseable {
       clients.remove(client);
       busyThreads.decrementAndGet();
     }
-    log.info("{} {}, {} bytes echoed", client.name(), outcome, echoed);
+    log.info("{} {}, {} echoed", client.name(), outcome, ServerRun.count(echoed, "byte", "bytes"));
   }
 
   /**

@@ -51,6 +51,23 @@ class EchoServerProcessIT {
   }
 
   @Test
+  void aClientsLineCountsOneByteInTheSingular() throws Exception {
+    try (RunningProcess server = RunningProcess.start("--bind", "127.0.0.1", "--port", "0")) {
+      int port = server.awaitListeningPort(STARTUP);
+      try (Socket client = connect(port)) {
+        assertRoundTrip(client, "x");
+      }
+      assertThat(server.terminate(Duration.ofSeconds(20)))
+          .as("stderr %s", server.stderr())
+          .isZero();
+      // EOF or the shutdown may end the connection first: either way its line counts 1 byte.
+      assertThat(server.stderr())
+          .as("stdout %s", server.stdout())
+          .anySatisfy(l -> assertThat(l).contains("127.0.0.1").endsWith(", 1 byte echoed"));
+    }
+  }
+
+  @Test
   void secondServerOnTheSamePortExitsOneWithOneClearLine() throws Exception {
     try (RunningProcess first = RunningProcess.start("--bind", "127.0.0.1", "--port", "0")) {
       int port = first.awaitListeningPort(STARTUP);
