@@ -124,9 +124,21 @@ public final class Trace {
    */
   public void failed(String call, Throwable e) {
     if (on) {
-      NetErrors.Errno errno = NetErrors.errno(e);
-      call(call + " -> -1 " + (errno == null ? "" : errno + " ") + "(" + e.getMessage() + ")");
+      call(failure(call, e));
     }
+  }
+
+  // "call -> -1 ERRNO (why)". The JDK throws AsynchronousCloseException, without a message, from a
+  // call blocked on a channel that another thread closed (e.g. accept() when a server stops).
+  static String failure(String call, Throwable e) {
+    NetErrors.Errno errno = NetErrors.errno(e);
+    String why =
+        e.getMessage() != null
+            ? e.getMessage()
+            : e instanceof java.nio.channels.AsynchronousCloseException
+                ? "socket closed by another thread"
+                : e.getClass().getSimpleName();
+    return call + " -> -1 " + (errno == null ? "" : errno + " ") + "(" + why + ")";
   }
 
   /** close(2). */

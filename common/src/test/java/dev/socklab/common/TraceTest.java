@@ -22,6 +22,22 @@ class TraceTest {
   }
 
   @Test
+  void aFailureWithoutAMessageSaysWhatHappened() {
+    // What the JDK throws, without a message, from accept() on a channel another thread closed.
+    assertThat(Trace.failure("accept()", new java.nio.channels.AsynchronousCloseException()))
+        .isEqualTo("accept() -> -1 (socket closed by another thread)");
+    assertThat(Trace.failure("read()", new java.nio.channels.ClosedChannelException()))
+        .isEqualTo("read() -> -1 (ClosedChannelException)");
+  }
+
+  @Test
+  void aFailureWithAMessageQuotesIt() {
+    assertThat(Trace.failure("connect(127.0.0.1:1)", new java.io.IOException("Connection refused")))
+        .startsWith("connect(127.0.0.1:1) -> -1 ")
+        .endsWith("(Connection refused)");
+  }
+
+  @Test
   void dumpHonoursTheOffset() {
     byte[] b = "xxABC".getBytes(StandardCharsets.US_ASCII);
     assertThat(Trace.dump(b, 2, 3)).isEqualTo("41 42 43  |ABC|");
