@@ -7,6 +7,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelOutputShutdownEvent;
 
 /**
  * {@code --trace} for a Netty channel: logs what the event loop does on the socket in the names of
@@ -47,6 +48,8 @@ public final class NettyTraceHandler extends ChannelDuplexHandler {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof ChannelInputShutdownEvent) {
       trace.read(-1, null, 0);
+    } else if (evt instanceof ChannelOutputShutdownEvent) {
+      trace.call("shutdown(SHUT_WR)"); // Netty tells once our FIN is sent: shutdownOutput() is done
     }
     super.userEventTriggered(ctx, evt);
   }

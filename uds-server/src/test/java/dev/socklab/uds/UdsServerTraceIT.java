@@ -54,7 +54,8 @@ class UdsServerTraceIT {
               "#1 read() -> 6 bytes  68 65 6c 6c 6f 0a  |hello.|",
               "#1 write(6)  68 65 6c 6c 6f 0a  |hello.|",
               "#1 read() -> 0 (EOF: the peer shut down its write side)",
-              // Everything owed is written: the handler closes (Netty flushes, then close(2)).
+              // Everything owed is written: the handler sends its FIN, then closes.
+              "#1 shutdown(SHUT_WR)",
               "#1 close()",
               "close() listening socket",
               "unlink(" + sock + ")"),
