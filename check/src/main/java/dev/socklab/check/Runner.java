@@ -78,7 +78,7 @@ final class Runner {
               "it was still waiting on the server",
               c.hint());
     } catch (ExecutionException e) {
-      outcome = failure(c, e.getCause());
+      outcome = failure(c, e.getCause(), probe);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       outcome = Outcome.skip("interrupted");
@@ -91,13 +91,16 @@ final class Runner {
     return new Result(c, outcome, took, transcript);
   }
 
-  // A CaseFailed is a verdict; any other exception is a failure of the server's I/O (say which).
-  private static Outcome failure(CheckCase c, Throwable e) {
+  // A CaseFailed is a verdict; any other exception is a failure of the server's I/O (say which,
+  // and whether the server --exec started died: a client's ECONNRESET may be the server's death,
+  // e.g. by SIGPIPE, that the case had not looked for yet).
+  private static Outcome failure(CheckCase c, Throwable e, Probe probe) {
     if (e instanceof CaseFailed f) {
       return f.outcome(c.hint());
     }
     NetErrors.Errno errno = NetErrors.errno(e);
     String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return Outcome.fail(c.proves(), (errno == null ? "" : errno + ": ") + what, c.hint());
+    return Outcome.fail(
+        c.proves(), (errno == null ? "" : errno + ": ") + what + EchoIo.gone(probe), c.hint());
   }
 }
