@@ -51,8 +51,8 @@ final class RunOptions {
       description =
           "Load each target this long before measuring it, not counted: a Java server's JIT"
               + " compiles its hot code first (default: ${DEFAULT-VALUE}; 0 for none). The run's"
-              + " first warm-up lasts at least 10s: bench's own JIT settles in it (after 2s its"
-              + " p99.9 was a third above a C client's). With connections kept across rounds a"
+              + " first warm-up lasts at least 10s: bench's own JIT is still compiling in its first"
+              + " seconds, and on a small machine that shows in the tail latency. With connections kept across rounds a"
               + " warm-up runs as two rounds of half the time, so that bench's own JIT has seen a"
               + " round end and begin before anything counts.")
   Duration warmup;

@@ -81,9 +81,9 @@ final class Runner {
   static final int MAX_HELD_CONNECTIONS = 10_000;
 
   /**
-   * The least the run's first warm-up lasts, in s, unless {@code --warmup 0}: bench's own JIT is
-   * still compiling its reply path ~10 s into a run (C2 at work 5-9 s in, -XX:+PrintCompilation),
-   * and on a 2-core machine each compilation delays replies. Against a C epoll echo server (50
+   * The least the run's first warm-up lasts, unless {@code --warmup 0}: bench's own JIT is still
+   * compiling its reply path ~10 s into a run (C2 at work 5-9 s in, -XX:+PrintCompilation), and on
+   * a 2-core machine each compilation delays replies. Against a C epoll echo server (50
    * connections, 64 B), bench's p99.9 was 1.33-1.37x a C load generator's after a 2 s warm-up and
    * 1.03-1.16x after 10 s (medians of 6-8 interleaved pairs); throughput and p50-p99 agreed either
    * way.
