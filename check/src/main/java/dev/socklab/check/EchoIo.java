@@ -292,7 +292,7 @@ final class EchoIo {
    */
   static String errno(IOException e) {
     NetErrors.Errno n = NetErrors.errno(e);
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    String m = NetErrors.message(e);
     return n == null ? m : n + " (" + m + ")";
   }
 

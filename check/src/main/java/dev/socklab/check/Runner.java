@@ -99,7 +99,7 @@ final class Runner {
       return f.outcome(c.hint());
     }
     NetErrors.Errno errno = NetErrors.errno(e);
-    String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    String what = NetErrors.message(e);
     return Outcome.fail(
         c.proves(), (errno == null ? "" : errno + ": ") + what + EchoIo.gone(probe), c.hint());
   }

@@ -142,6 +142,24 @@ public final class NetErrors {
   }
 
   /**
+   * What went wrong, in words, for a failure line: the exception's message; where the JDK gives
+   * none, what happened (an {@link java.nio.channels.AsynchronousCloseException}: another thread
+   * closed the socket while this call was blocked on it, as when a server stops) or else the
+   * exception's class name.
+   *
+   * @param e what a call threw
+   * @return a short text, never null
+   */
+  public static String message(Throwable e) {
+    if (e.getMessage() != null) {
+      return e.getMessage();
+    }
+    return e instanceof java.nio.channels.AsynchronousCloseException
+        ? "socket closed by another thread"
+        : e.getClass().getSimpleName();
+  }
+
+  /**
    * @param e what a socket call threw
    * @param errno the errno to test for
    * @return whether {@code e} is that errno

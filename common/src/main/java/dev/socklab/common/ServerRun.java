@@ -111,7 +111,7 @@ public final class ServerRun {
   // "ClosedByInterruptException" says nothing to a user: name the errno or the message.
   private static String describe(Throwable e) {
     NetErrors.Errno errno = NetErrors.errno(e);
-    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    String msg = NetErrors.message(e);
     return errno == null ? msg : msg + " (" + errno + ")";
   }
 

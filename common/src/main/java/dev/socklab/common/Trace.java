@@ -128,17 +128,10 @@ public final class Trace {
     }
   }
 
-  // "call -> -1 ERRNO (why)". The JDK throws AsynchronousCloseException, without a message, from a
-  // call blocked on a channel that another thread closed (e.g. accept() when a server stops).
+  // "call -> -1 ERRNO (why)".
   static String failure(String call, Throwable e) {
     NetErrors.Errno errno = NetErrors.errno(e);
-    String why =
-        e.getMessage() != null
-            ? e.getMessage()
-            : e instanceof java.nio.channels.AsynchronousCloseException
-                ? "socket closed by another thread"
-                : e.getClass().getSimpleName();
-    return call + " -> -1 " + (errno == null ? "" : errno + " ") + "(" + why + ")";
+    return call + " -> -1 " + (errno == null ? "" : errno + " ") + "(" + NetErrors.message(e) + ")";
   }
 
   /** close(2). */
