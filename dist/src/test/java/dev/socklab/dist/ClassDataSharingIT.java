@@ -34,6 +34,9 @@ class ClassDataSharingIT {
   // Picked by -Xlog:class+load when a class comes from the archive on top of the JDK's.
   private static final String MAPPED =
       "dev.socklab.echo.EchoServerCommand source: shared objects file (top)";
+  // picocli too: its own jar's Java 5 class files were never archived (picocli/pom.xml).
+  private static final String PICOCLI_MAPPED =
+      "picocli.CommandLine source: shared objects file (top)";
 
   @TempDir static Path unpacked;
   private static Path home;
@@ -67,6 +70,7 @@ class ClassDataSharingIT {
     Run second = echoServer(home, "bin/socklab", cache, "SOCKLAB_JAVA_OPTS=-Xlog:class+load");
     assertThat(second.exit()).as(second.stderr().toString()).isZero();
     assertThat(second.stdout()).anyMatch(l -> l.endsWith(MAPPED));
+    assertThat(second.stdout()).anyMatch(l -> l.endsWith(PICOCLI_MAPPED));
   }
 
   @Test
