@@ -136,15 +136,16 @@ public final class ChatServerCommand implements Callable<Integer> {
    * @param args command-line arguments, see {@code --help}
    */
   public static void main(String[] args) {
-    // One-time set-up while picocli reads the command line: the Netty engine's (whose thread also
-    // sets up logback, through Netty's logger), or else logback's and the nick checker's (ICU).
+    // One-time set-up while picocli reads the command line: logback's, and the Netty engine's
+    // (whose first logger then waits for logback's on its own thread) or else the nick
+    // checker's (ICU).
+    LogSetup.startInBackground();
     java.util.List<String> a = java.util.List.of(args);
     int e = a.indexOf("--engine");
     if (a.contains("--engine=netty")
         || (e >= 0 && e + 1 < a.size() && a.get(e + 1).equals("netty"))) {
       warmUp = Transport.warmUpInBackground();
     } else {
-      LogSetup.startInBackground();
       HeadStart.start("nicks-set-up", Nicks::load);
     }
     Cli.main(new ChatServerCommand(), args);

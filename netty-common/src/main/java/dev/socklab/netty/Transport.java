@@ -1,6 +1,7 @@
 package dev.socklab.netty;
 
 import dev.socklab.common.HeadStart;
+import dev.socklab.common.LogSetup;
 import dev.socklab.common.UserError;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -30,7 +31,6 @@ import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerDomainSocketChannel;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
-import io.netty.util.ResourceLeakDetector;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
@@ -82,10 +82,13 @@ public enum Transport {
     // one buffer per client per round: ~14 MB in a 5,000-member join storm) and CPU on bench's own
     // loop, which must stay lighter than the server it measures. socklab's buffers each have one
     // owner that releases them. Off unless asked for: -Dio.netty.leakDetection.level=simple (or
-    // paranoid) in SOCKLAB_JAVA_OPTS turns it on to hunt a leak.
+    // paranoid) in SOCKLAB_JAVA_OPTS turns it on to hunt a leak. A property, read when Netty's
+    // first buffer class is initialised, and not ResourceLeakDetector.setLevel: that would
+    // initialise Netty's logging here, and with it logback, 0.1 s on the thread that called a
+    // server's warmUpInBackground() (main), before the warm-up could start.
     if (System.getProperty(LEAK_DETECTION) == null
         && System.getProperty("io.netty.leakDetectionLevel") == null) { // its old name
-      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+      System.setProperty(LEAK_DETECTION, "disabled");
     }
   }
 
@@ -138,7 +141,8 @@ public enum Transport {
    * Starts Netty's one-time set-up on a daemon thread: its platform probe (which on JDK 24+ links a
    * native {@code free} through the FFM API), the epoll library (extracted from its jar and loaded)
    * and the buffer allocator, 0.1-0.2 s on a 2-core machine. A server's {@code main} starts it
-   * first, so that it overlaps the parsing of the command line (picocli's model, as long again);
+   * first, right after {@link LogSetup#startInBackground()} (which it waits for: Netty logs through
+   * SLF4J), so that both overlap the parsing of the command line (picocli's model, as long again);
    * the command joins it before it uses Netty, so no Netty class is ever initialised by two threads
    * at once. Whatever fails here fails again, and is reported, where the command does it.
    *
@@ -148,6 +152,7 @@ public enum Transport {
     return HeadStart.start(
         "netty-warm-up",
         () -> {
+          LogSetup.awaitBackground(); // Netty's first class asks SLF4J for a logger
           AUTO.resolve();
           ByteBufAllocator.DEFAULT.directBuffer(1).release();
         });

@@ -4,6 +4,7 @@ import dev.socklab.common.Cli;
 import dev.socklab.common.Endpoints;
 import dev.socklab.common.Inherited;
 import dev.socklab.common.LogOptions;
+import dev.socklab.common.LogSetup;
 import dev.socklab.common.ServerRun;
 import dev.socklab.common.Signals;
 import dev.socklab.common.SocketCalls;
@@ -123,7 +124,10 @@ public final class UdsServerCommand implements Callable<Integer> {
    * @param args command-line arguments, see {@code --help}
    */
   public static void main(String[] args) {
-    warmUp = Transport.warmUpInBackground(); // while picocli reads the command line
+    // While picocli reads the command line: logback's set-up, and Netty's (whose first logger
+    // then waits for logback's on its own thread, never on this one).
+    LogSetup.startInBackground();
+    warmUp = Transport.warmUpInBackground();
     Cli.main(new UdsServerCommand(), args);
   }
 
