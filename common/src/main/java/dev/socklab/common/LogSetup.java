@@ -5,7 +5,6 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.classic.spi.LogbackServiceProvider;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.EncoderBase;
@@ -33,19 +32,6 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
   public LogSetup() {}
 
   private static volatile Thread inBackground;
-
-  /** SLF4J's switch that names its provider (SLF4J 2.0.9 and later). */
-  static final String SLF4J_PROVIDER = "slf4j.provider";
-
-  static {
-    // Named, SLF4J's provider needs no ServiceLoader, which opens every jar on the class path for
-    // its META-INF/services (20 for a Netty server): 15-30 ms of CPU at every start on a 2-core
-    // machine. Before anything asks SLF4J for a logger: this class is where servers start logback
-    // (startInBackground) and where LogOptions sets the levels, before the first log line.
-    if (System.getProperty(SLF4J_PROVIDER) == null) {
-      System.setProperty(SLF4J_PROVIDER, LogbackServiceProvider.class.getName());
-    }
-  }
 
   /**
    * Starts logback's set-up (SLF4J's provider lookup, this configuration, the time zone's rules) on

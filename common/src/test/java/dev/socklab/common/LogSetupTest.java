@@ -41,14 +41,6 @@ class LogSetupTest {
   }
 
   @Test
-  void slf4jIsToldItsProviderSoThatItScansNoJar() {
-    LogSetup.awaitBackground(); // initialises LogSetup, as every server's main does first
-    assertThat(System.getProperty(LogSetup.SLF4J_PROVIDER))
-        .isEqualTo(ch.qos.logback.classic.spi.LogbackServiceProvider.class.getName());
-    assertThat(LoggerFactory.getILoggerFactory()).isInstanceOf(LoggerContext.class);
-  }
-
-  @Test
   void aLineIsTimeLevelMessage() {
     assertThat(LogSetup.LineEncoder.format(event(Level.INFO, "hello {}", null, 7, 5, 9, 42), UTC))
         .isEqualTo("07:05:09.042 INFO  hello world" + System.lineSeparator());
