@@ -3,7 +3,7 @@
 # loopback, measures them with ./socklab bench, and writes each table to docs/benchmarks/NAME.txt
 # (CSV beside it) and each chart to docs/img/NAME.png.
 #
-#   docs/benchmarks.sh [SECTION...]     sections: echo chat unix udp nagle (default: all)
+#   docs/benchmarks.sh [SECTION...]     sections: echo chat unix udp nagle start (default: all)
 #
 # It takes about 8 minutes on 2 cores. Close what else runs: the figures are only as quiet as
 # the machine.
@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sections=("$@")
-((${#sections[@]})) || sections=(echo chat unix udp nagle)
+((${#sections[@]})) || sections=(echo chat unix udp nagle start)
 
 work=$(mktemp -d)
 pids=()
@@ -58,13 +58,20 @@ run() {
   local name=$1
   shift
   local file=docs/benchmarks/$name.txt
+  local a line="\$ ./socklab bench"
+  # Quoted where a word holds spaces (bench start's commands), so that the line can be pasted.
+  for a in "$@"; do
+    if [[ $a == *" "* ]]; then line+=" ${a%%=*}='${a#*=}'"; else line+=" $a"; fi
+  done
   {
-    echo "\$ ./socklab bench $*" | sed "s|$work|/tmp/socklab-bench|g"
+    echo "$line" | sed "s|$work|/tmp/socklab-bench|g"
     echo "# $(date -u +%F), $(nproc) cores, Linux $(uname -r), $(./socklab bench --version | tail -n 1)"
   } >"$file"
   # A target that fails (pool=8 cannot serve more clients than threads) is a finding, not the
   # end of the script: its row says why.
-  ./socklab bench "$@" --no-progress 2>&1 | tee -a "$file" || true
+  local quiet=(--no-progress)
+  [[ $1 != start ]] || quiet=() # bench start draws no progress bar
+  ./socklab bench "$@" "${quiet[@]}" 2>&1 | tee -a "$file" || true
 }
 
 ./socklab build >/dev/null
@@ -136,8 +143,18 @@ for section in "${sections[@]}"; do
       done
       stop_all
       ;;
+    start)
+      # exec(2) to the listening banner through ./socklab, as a user starts each server; and
+      # echo-server without its class-data archive, to show what the archive saves.
+      run start start echo="./socklab echo-server ${lo[*]}" \
+        chat-selector="./socklab chat-server ${lo[*]}" \
+        chat-netty="./socklab chat-server ${lo[*]} --engine netty" \
+        udp="./socklab udp-broadcast ${lo[*]}" \
+        uds="./socklab uds-server --path $work/start.sock" \
+        echo-no-cds="SOCKLAB_CDS=off ./socklab echo-server ${lo[*]}" --runs 15
+      ;;
     *)
-      echo "benchmarks: no section '$section' (echo chat unix udp nagle)" >&2
+      echo "benchmarks: no section '$section' (echo chat unix udp nagle start)" >&2
       exit 2
       ;;
   esac

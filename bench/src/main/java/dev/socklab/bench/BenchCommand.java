@@ -27,6 +27,9 @@ import picocli.CommandLine.Spec;
       "Several targets are measured in interleaved rounds (A B A B ...) after a warm-up each,"
           + " and the table gives each one's ratio to the first. --sweep repeats the run for"
           + " each value of one parameter; --chart draws every target on the same axes.",
+      "",
+      "bench start measures the other end of a server's life: how long each command takes"
+          + " from exec(2) to its listening banner.",
       ""
     },
     footer = {
@@ -39,10 +42,17 @@ import picocli.CommandLine.Spec;
       "  ./socklab bench chat localhost:7070 --clients 20 --rate 2000/s",
       "  ./socklab bench udp localhost:7007 --window 16 --size 64",
       "  ./socklab bench conns localhost:7007 --conns 10000",
+      "  ./socklab bench start echo='./socklab echo-server --port 0'   (exec to banner)",
       "Exit codes: 0 measured, 1 a target failed (mismatch, loss, timeout) or cannot be reached,"
           + " 2 usage error."
     },
-    subcommands = {EchoCommand.class, ChatCommand.class, UdpCommand.class, ConnsCommand.class})
+    subcommands = {
+      EchoCommand.class,
+      ChatCommand.class,
+      UdpCommand.class,
+      ConnsCommand.class,
+      StartCommand.class
+    })
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -53,7 +63,8 @@ public final class BenchCommand implements Runnable {
    */
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "name a mode: echo, chat, udp or conns");
+    throw new ParameterException(
+        spec.commandLine(), "name a mode: echo, chat, udp, conns or start");
   }
 
   /**

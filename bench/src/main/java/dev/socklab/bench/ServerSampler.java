@@ -16,7 +16,7 @@ final class ServerSampler implements AutoCloseable {
   static final int PERIOD_MS = 100;
 
   /** Clock ticks per second of {@code /proc/PID/stat}'s times: USER_HZ, 100 on Linux. */
-  private static final double USER_HZ = 100;
+  static final double USER_HZ = 100;
 
   private final long pid;
   private final Thread thread;
@@ -73,9 +73,7 @@ final class ServerSampler implements AutoCloseable {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
         if (line.startsWith("VmRSS:")) {
-          // "VmRSS:     12345 kB"
-          long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-          maxRss = Math.max(maxRss, kb * 1024);
+          maxRss = Math.max(maxRss, kib(line) * 1024);
         } else if (line.startsWith("Threads:")) {
           maxThreads = Math.max(maxThreads, Integer.parseInt(line.substring(8).strip()));
         }
@@ -85,16 +83,48 @@ final class ServerSampler implements AutoCloseable {
     }
   }
 
-  // utime + stime in clock ticks: fields 14 and 15, counted after the ")" that ends the command
-  // name (which may itself hold spaces).
   private long cpuTicks() {
     try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      List<String> f = List.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));
-      return Long.parseLong(f.get(11)) + Long.parseLong(f.get(12));
+      return cpuTicks(pid);
     } catch (IOException | RuntimeException e) {
       throw new UserError("--server-pid " + pid + ": cannot read /proc/" + pid + "/stat");
     }
+  }
+
+  /**
+   * The CPU time a process has used, its exited threads' included: utime + stime of {@code
+   * /proc/PID/stat}, fields 14 and 15, counted after the ")" that ends the command name (which may
+   * itself hold spaces).
+   *
+   * @param pid a process id
+   * @return user + system time in clock ticks ({@link #USER_HZ} a second)
+   * @throws IOException if there is no such process
+   */
+  static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    List<String> f = List.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));
+    return Long.parseLong(f.get(11)) + Long.parseLong(f.get(12));
+  }
+
+  /**
+   * A process's resident set size now.
+   *
+   * @param pid a process id
+   * @return {@code VmRSS} of {@code /proc/PID/status}, in bytes
+   * @throws IOException if there is no such process
+   */
+  static long rssBytes(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return kib(line) * 1024;
+      }
+    }
+    throw new IOException("no VmRSS in /proc/" + pid + "/status");
+  }
+
+  // "VmRSS:     12345 kB"
+  private static long kib(String line) {
+    return Long.parseLong(line.replaceAll("[^0-9]", ""));
   }
 
   /**

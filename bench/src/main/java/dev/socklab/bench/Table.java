@@ -56,21 +56,7 @@ final class Table {
       }
       lines.add(cells.toArray(String[]::new));
     }
-    int[] width = new int[lines.get(0).length];
-    for (String[] l : lines) {
-      for (int i = 0; i < l.length; i++) {
-        width[i] = Math.max(width[i], l[i].length());
-      }
-    }
-    for (String[] l : lines) {
-      StringBuilder sb = new StringBuilder("  ");
-      for (int i = 0; i < l.length; i++) {
-        // Names left-aligned, numbers right-aligned.
-        sb.append(i == 0 ? pad(l[i], width[i], false) : pad(l[i], width[i], true));
-        sb.append(i + 1 < l.length ? "  " : "");
-      }
-      out.println(sb.toString().stripTrailing());
-    }
+    aligned(out, lines);
     for (String f : failures) {
       out.println("  " + f);
     }
@@ -80,6 +66,30 @@ final class Table {
       }
     }
     out.flush();
+  }
+
+  /**
+   * Prints lines of cells as columns, indented by two spaces: the first column (names) aligned
+   * left, the others (numbers) right.
+   *
+   * @param out where to print
+   * @param lines the heading's cells first, then one array per line, all of the same length
+   */
+  static void aligned(PrintWriter out, List<String[]> lines) {
+    int[] width = new int[lines.get(0).length];
+    for (String[] l : lines) {
+      for (int i = 0; i < l.length; i++) {
+        width[i] = Math.max(width[i], l[i].length());
+      }
+    }
+    for (String[] l : lines) {
+      StringBuilder sb = new StringBuilder("  ");
+      for (int i = 0; i < l.length; i++) {
+        sb.append(i == 0 ? pad(l[i], width[i], false) : pad(l[i], width[i], true));
+        sb.append(i + 1 < l.length ? "  " : "");
+      }
+      out.println(sb.toString().stripTrailing());
+    }
   }
 
   /**

@@ -32,6 +32,19 @@ class UsageErrorsTest {
   }
 
   @Test
+  void startCommands() {
+    assertBench(
+        "start",
+        "'./socklab echo-server --port 0': name each command, NAME=COMMAND"
+            + " (echo='./socklab echo-server --port 0')",
+        "./socklab echo-server --port 0");
+    assertBench("start", "'a=X=1': no command after a=", "a=X=1");
+    assertBench("start", "--runs must be 1 to 1000, not 0", "a=true", "--runs", "0");
+    assertBench(
+        "start", "--warmup-runs must be 0 to 100, not 101", "a=true", "--warmup-runs", "101");
+  }
+
+  @Test
   void unknownSweepParameter() {
     assertBench(
         "udp",

@@ -1,0 +1,351 @@
+package dev.socklab.bench;
+
+import dev.socklab.common.Cli;
+import dev.socklab.common.Durations;
+import dev.socklab.common.UsageError;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code socklab bench start}: how long servers take from exec(2) to ready, the first line of
+ * output that holds {@code --ready} (socklab's servers print "listening on ..." once listen(2) has
+ * returned), and the CPU time and memory they spent to get there.
+ *
+ * <p>Each run starts the command (no shell: its words split at spaces; leading {@code VAR=value}
+ * words go to its environment, as env(1) takes them), reads its standard output and error until the
+ * ready line, reads {@code /proc/PID/stat} and {@code /proc/PID/status}, then stops it with SIGTERM
+ * (SIGKILL after {@code --timeout}). The times include starting a process from Java (a few ms), the
+ * same for every target.
+ */
+@Command(
+    name = "start",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Starts each server command --runs times, interleaved (A B A B ...), and measures the time"
+          + " from exec(2) to its ready line: the first line of output that holds --ready (a"
+          + " socklab server's banner, printed once it listens). Also the CPU time it used by"
+          + " then (all its threads, /proc/PID/stat) and its resident memory (VmRSS). Each run"
+          + " is stopped with SIGTERM once ready.",
+      "",
+      "No shell runs the command: its words are split at spaces, and leading VAR=value words"
+          + " set its environment (SOCKLAB_CDS=off ./socklab echo-server --port 0). The process"
+          + " started is the one signalled: a wrapper script must exec its server. Give servers"
+          + " --port 0 (or their own socket paths), so that runs never wait for a port.",
+      "",
+      "The first --warmup-runs of each target are not counted: the first run after a build"
+          + " writes ./socklab's class-data archive, and the first after a reboot reads the jars"
+          + " from disk.",
+      ""
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  ./socklab bench start echo='./socklab echo-server --port 0' \\",
+      "      uds='./socklab uds-server --path /tmp/b.sock'",
+      "  ./socklab bench start cds='./socklab echo-server --port 0' \\",
+      "      nocds='SOCKLAB_CDS=off ./socklab echo-server --port 0'",
+      "  ./socklab bench start mine='./myserver 9000' --ready ready --runs 20"
+    })
+final class StartCommand implements Callable<Integer> {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.+-]+");
+  private static final Pattern ASSIGNMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*");
+
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "NAME=COMMAND",
+      description =
+          "A server command to start, named for the table: echo='./socklab echo-server --port 0'."
+              + " Quote each one for your shell.")
+  List<String> targets = new ArrayList<>();
+
+  @Option(
+      names = "--runs",
+      paramLabel = "N",
+      defaultValue = "10",
+      description = "Measured starts of each command, 1 to 1000 (default: ${DEFAULT-VALUE}).")
+  int runs;
+
+  @Option(
+      names = "--warmup-runs",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Starts of each command before those, not counted, 0 to 100 (default: 1).")
+  int warmupRuns;
+
+  @Option(
+      names = "--ready",
+      paramLabel = "TEXT",
+      defaultValue = "listening",
+      description =
+          "What the ready line holds (default: ${DEFAULT-VALUE}, as in every socklab server's"
+              + " banner).")
+  String ready;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "TIME",
+      defaultValue = "30s",
+      converter = Durations.class,
+      description =
+          "A run that is not ready by then fails; a server that has not exited this long after"
+              + " SIGTERM is killed (default: 30s).")
+  Duration timeout;
+
+  /** A command to start: its name in the table, its words, and environment variables to add. */
+  record Target(String name, List<String> argv, Map<String, String> env) {
+    /**
+     * Parses {@code NAME=COMMAND}.
+     *
+     * @param text the argument
+     * @return the target
+     * @throws UsageError if there is no name, or no command after the environment assignments
+     */
+    static Target parse(String text) {
+      int eq = text.indexOf('=');
+      String name = eq < 0 ? "" : text.substring(0, eq);
+      if (!NAME.matcher(name).matches()) {
+        throw new UsageError(
+            "'"
+                + text
+                + "': name each command, NAME=COMMAND (echo='./socklab echo-server --port 0')");
+      }
+      List<String> words =
+          Arrays.stream(text.substring(eq + 1).strip().split("\\s+"))
+              .filter(w -> !w.isEmpty())
+              .toList();
+      Map<String, String> env = new LinkedHashMap<>();
+      int i = 0;
+      while (i < words.size() && ASSIGNMENT.matcher(words.get(i)).matches()) {
+        String w = words.get(i++);
+        env.put(w.substring(0, w.indexOf('=')), w.substring(w.indexOf('=') + 1));
+      }
+      if (i == words.size()) {
+        throw new UsageError("'" + text + "': no command after " + name + "=");
+      }
+      return new Target(name, words.subList(i, words.size()), env);
+    }
+  }
+
+  /**
+   * One start that reached its ready line.
+   *
+   * @param readyNanos exec to the ready line, in ns
+   * @param cpuTicks the process's user + system time by then, in clock ticks (100 a second)
+   * @param rssBytes its resident set size then, in bytes
+   */
+  record Sample(long readyNanos, long cpuTicks, long rssBytes) {}
+
+  @Override
+  public Integer call() {
+    if (runs < 1 || runs > 1000) {
+      throw new UsageError("--runs must be 1 to 1000, not " + runs);
+    }
+    if (warmupRuns < 0 || warmupRuns > 100) {
+      throw new UsageError("--warmup-runs must be 0 to 100, not " + warmupRuns);
+    }
+    if (ready.isEmpty()) {
+      throw new UsageError("--ready needs some text to look for");
+    }
+    List<Target> all = targets.stream().map(Target::parse).toList();
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(
+        Locale.ROOT,
+        "start: exec(2) to the first line with '%s'; %d run%s of each, interleaved, after %d"
+            + " not counted%n",
+        ready,
+        runs,
+        runs == 1 ? "" : "s",
+        warmupRuns);
+    out.flush();
+
+    Map<Target, List<Sample>> samples = new LinkedHashMap<>();
+    Map<Target, String> failures = new LinkedHashMap<>();
+    all.forEach(t -> samples.put(t, new ArrayList<>()));
+    for (int run = 0; run < warmupRuns + runs; run++) {
+      for (Target t : all) {
+        if (failures.containsKey(t)) {
+          continue; // one failure says what is wrong; no need to wait for it again
+        }
+        try {
+          Sample s = startOnce(t);
+          if (run >= warmupRuns) {
+            samples.get(t).add(s);
+          }
+        } catch (StartFailure e) {
+          failures.put(t, e.getMessage());
+        }
+      }
+    }
+    print(out, all, samples, failures);
+    return failures.isEmpty() ? Cli.EXIT_OK : Cli.EXIT_FAILURE;
+  }
+
+  /** A run that never reached its ready line, and why. */
+  static final class StartFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    StartFailure(String message) {
+      super(message);
+    }
+  }
+
+  // One run: start, read to the ready line, measure, stop (SIGTERM, then SIGKILL).
+  private Sample startOnce(Target t) throws StartFailure {
+    ProcessBuilder pb =
+        new ProcessBuilder(t.argv())
+            .redirectErrorStream(true) // a banner may go to either
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.environment().putAll(t.env());
+    long start = System.nanoTime();
+    Process p;
+    try {
+      p = pb.start(); // posix_spawn(3), then exec(2) of the command
+    } catch (IOException e) {
+      throw new StartFailure("cannot start " + t.argv().get(0) + ": " + e.getMessage().strip());
+    }
+    AtomicBoolean late = new AtomicBoolean();
+    Thread deadline =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    Thread.sleep(timeout);
+                    late.set(true);
+                    p.destroyForcibly();
+                  } catch (InterruptedException e) {
+                    // ready (or gone) in time
+                  }
+                });
+    BufferedReader lines =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    try {
+      String last = null;
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (line.contains(ready)) {
+          long nanos = System.nanoTime() - start;
+          deadline.interrupt();
+          return new Sample(
+              nanos, ServerSampler.cpuTicks(p.pid()), ServerSampler.rssBytes(p.pid()));
+        }
+        last = line;
+      }
+      // End of output: the deadline killed it, or it exited, or it closed its output.
+      deadline.interrupt();
+      String why;
+      if (late.get()) {
+        why = "no line with '" + ready + "' within " + Durations.format(timeout);
+      } else if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        why = "exited (status " + p.exitValue() + ") before a line with '" + ready + "'";
+      } else {
+        why = "closed its output without a line with '" + ready + "'";
+      }
+      throw new StartFailure(why + (last == null ? "" : "; its last line: " + last));
+    } catch (IOException e) {
+      throw new StartFailure("lost its output or /proc entry: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartFailure("interrupted");
+    } finally {
+      deadline.interrupt();
+      stop(p, lines);
+    }
+  }
+
+  // SIGTERM, as Ctrl-C's graceful stop would be, reading (and dropping) what it prints meanwhile;
+  // SIGKILL if it has not exited within --timeout.
+  private void stop(Process p, BufferedReader lines) {
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (lines) {
+                lines.transferTo(Writer.nullWriter());
+              } catch (IOException e) {
+                // gone
+              }
+            });
+    p.destroy();
+    try {
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void print(
+      PrintWriter out,
+      List<Target> all,
+      Map<Target, List<Sample>> samples,
+      Map<Target, String> failures) {
+    List<String[]> lines = new ArrayList<>();
+    lines.add(
+        new String[] {
+          "target", "median", "ratio", "min", "p25", "p75", "max", "CPU (median)", "RSS (median)"
+        });
+    double base = -1;
+    for (Target t : all) {
+      List<Sample> s = samples.get(t);
+      if (failures.containsKey(t) || s.isEmpty()) {
+        continue;
+      }
+      long[] ready = s.stream().mapToLong(Sample::readyNanos).sorted().toArray();
+      long median = percentile(ready, 50);
+      if (base < 0) {
+        base = median;
+      }
+      long cpu = percentile(s.stream().mapToLong(Sample::cpuTicks).sorted().toArray(), 50);
+      long rss = percentile(s.stream().mapToLong(Sample::rssBytes).sorted().toArray(), 50);
+      lines.add(
+          new String[] {
+            t.name(),
+            Table.ms(median),
+            String.format(Locale.ROOT, "%.2f", median / base),
+            Table.ms(ready[0]),
+            Table.ms(percentile(ready, 25)),
+            Table.ms(percentile(ready, 75)),
+            Table.ms(ready[ready.length - 1]),
+            String.format(Locale.ROOT, "%.0f ms", cpu * 1000 / ServerSampler.USER_HZ),
+            Table.mib(rss)
+          });
+    }
+    if (lines.size() > 1) {
+      Table.aligned(out, lines);
+    }
+    failures.forEach((t, why) -> out.println("  " + t.name() + ": FAILED: " + why));
+    out.flush();
+  }
+
+  // Nearest rank, of sorted values.
+  static long percentile(long[] sorted, double p) {
+    int rank = (int) Math.ceil(p / 100 * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+}
