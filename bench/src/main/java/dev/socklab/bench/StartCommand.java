@@ -12,7 +12,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,11 +31,11 @@ import picocli.CommandLine.Spec;
  * output that holds {@code --ready} (socklab's servers print "listening on ..." once listen(2) has
  * returned), and the CPU time and memory they spent to get there.
  *
- * <p>Each run starts the command (no shell: its words split at spaces; leading {@code VAR=value}
- * words go to its environment, as env(1) takes them), reads its standard output and error until the
- * ready line, reads {@code /proc/PID/stat} and {@code /proc/PID/status}, then stops it with SIGTERM
- * (SIGKILL after {@code --timeout}). The times include starting a process from Java (a few ms), the
- * same for every target.
+ * <p>Each run starts the command (no shell: its words split as sh(1) splits them, see {@link
+ * #words}; leading {@code VAR=value} words go to its environment, as env(1) takes them), reads its
+ * standard output and error until the ready line, reads {@code /proc/PID/stat} and {@code
+ * /proc/PID/status}, then stops it with SIGTERM (SIGKILL after {@code --timeout}). The times
+ * include starting a process from Java (a few ms), the same for every target.
  */
 @Command(
     name = "start",
@@ -50,8 +49,10 @@ import picocli.CommandLine.Spec;
           + " then (all its threads, /proc/PID/stat) and its resident memory (VmRSS). Each run"
           + " is stopped with SIGTERM once ready.",
       "",
-      "No shell runs the command: its words are split at spaces, and leading VAR=value words"
-          + " set its environment (SOCKLAB_CDS=off ./socklab echo-server --port 0). The process"
+      "No shell runs the command: its words are split as sh(1) splits them ('...' and \"...\""
+          + " keep spaces; nothing is expanded), and leading VAR=value words set its environment"
+          + " (SOCKLAB_JAVA_OPTS='-XX:+UseSerialGC -Xmx64m' ./socklab echo-server --port 0). The"
+          + " process"
           + " started is the one signalled: a wrapper script must exec its server. Give servers"
           + " --port 0 (or their own socket paths), so that runs never wait for a port.",
       "",
@@ -134,10 +135,7 @@ final class StartCommand implements Callable<Integer> {
                 + text
                 + "': name each command, NAME=COMMAND (echo='./socklab echo-server --port 0')");
       }
-      List<String> words =
-          Arrays.stream(text.substring(eq + 1).strip().split("\\s+"))
-              .filter(w -> !w.isEmpty())
-              .toList();
+      List<String> words = words(text.substring(eq + 1));
       Map<String, String> env = new LinkedHashMap<>();
       int i = 0;
       while (i < words.size() && ASSIGNMENT.matcher(words.get(i)).matches()) {
@@ -149,6 +147,53 @@ final class StartCommand implements Callable<Integer> {
       }
       return new Target(name, words.subList(i, words.size()), env);
     }
+  }
+
+  /**
+   * Splits a command into words as sh(1) would, without expanding anything: at unquoted spaces,
+   * with '...' and "..." keeping spaces (and \" or \\ inside double quotes), and a backslash
+   * outside quotes taking the next character as it is.
+   *
+   * @param command the command
+   * @return its words, quotes removed
+   * @throws UsageError if a quote is not closed
+   */
+  static List<String> words(String command) {
+    List<String> words = new ArrayList<>();
+    StringBuilder word = new StringBuilder();
+    boolean inWord = false;
+    char quote = 0; // the quote we are inside, or 0
+    for (int i = 0; i < command.length(); i++) {
+      char c = command.charAt(i);
+      if (quote == 0 && Character.isWhitespace(c)) {
+        if (inWord) {
+          words.add(word.toString());
+          word.setLength(0);
+          inWord = false;
+        }
+        continue;
+      }
+      inWord = true;
+      boolean escapes =
+          i + 1 < command.length()
+              && (quote == 0 || (quote == '"' && "\"\\".indexOf(command.charAt(i + 1)) >= 0));
+      if (quote == 0 && (c == '\'' || c == '"')) {
+        quote = c;
+      } else if (c == quote) {
+        quote = 0;
+      } else if (c == '\\' && escapes) {
+        word.append(command.charAt(++i));
+      } else {
+        word.append(c);
+      }
+    }
+    if (quote != 0) {
+      throw new UsageError("'" + command.strip() + "': a " + quote + " is not closed");
+    }
+    if (inWord) {
+      words.add(word.toString());
+    }
+    return words;
   }
 
   /**
