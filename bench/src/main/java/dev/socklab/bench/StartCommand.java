@@ -117,6 +117,9 @@ final class StartCommand implements Callable<Integer> {
               + " SIGTERM is killed (default: 30s).")
   Duration timeout;
 
+  // The process being timed, for the shutdown hook.
+  private volatile Process current;
+
   /** A command to start: its name in the table, its words, and environment variables to add. */
   record Target(String name, List<String> argv, Map<String, String> env) {
     /**
@@ -217,6 +220,20 @@ final class StartCommand implements Callable<Integer> {
       throw new UsageError("--ready needs some text to look for");
     }
     List<Target> all = targets.stream().map(Target::parse).toList();
+    if (all.stream().map(Target::name).distinct().count() < all.size()) {
+      throw new UsageError("give each command a name of its own: " + String.join(" ", targets));
+    }
+    // Stopped ourselves (SIGTERM, or Ctrl-C where the terminal's SIGINT missed it): so is the
+    // server we were timing.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  Process p = current;
+                  if (p != null) {
+                    p.destroyForcibly();
+                  }
+                }));
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         Locale.ROOT,
@@ -270,6 +287,7 @@ final class StartCommand implements Callable<Integer> {
     Process p;
     try {
       p = pb.start(); // posix_spawn(3), then exec(2) of the command
+      current = p;
     } catch (IOException e) {
       throw new StartFailure("cannot start " + t.argv().get(0) + ": " + e.getMessage().strip());
     }

@@ -39,6 +39,8 @@ class UsageErrorsTest {
             + " (echo='./socklab echo-server --port 0')",
         "./socklab echo-server --port 0");
     assertBench("start", "'a=X=1': no command after a=", "a=X=1");
+    assertBench(
+        "start", "give each command a name of its own: a=true a=false", "a=true", "a=false");
     assertBench("start", "--runs must be 1 to 1000, not 0", "a=true", "--runs", "0");
     assertBench(
         "start", "--warmup-runs must be 0 to 100, not 101", "a=true", "--warmup-runs", "101");
