@@ -627,7 +627,18 @@ public final class SocketCalls {
    */
   public void sendto(DatagramChannel ch, ByteBuffer datagram, SocketAddress to) throws IOException {
     int n = datagram.remaining();
-    run("sendto(" + Endpoints.format(to) + ", " + n + " bytes)", () -> ch.send(datagram, to));
+    try {
+      ch.send(datagram, to);
+    } catch (IOException e) {
+      throw failed(sendtoCall(to, n), e);
+    }
+    if (trace.on()) { // the datagram loop's hot path: no strings unless traced
+      trace.call(sendtoCall(to, n));
+    }
+  }
+
+  private static String sendtoCall(SocketAddress to, int n) {
+    return "sendto(" + Endpoints.format(to) + ", " + n + " bytes)";
   }
 
   // The UDP clients use java.net.DatagramSocket: it has SO_RCVTIMEO, which channels lack.
