@@ -52,8 +52,8 @@ import picocli.CommandLine.Spec;
       "No shell runs the command: its words are split as sh(1) splits them ('...' and \"...\""
           + " keep spaces; nothing is expanded), and leading VAR=value words set its environment"
           + " (SOCKLAB_JAVA_OPTS='-XX:+UseSerialGC -Xmx64m' ./socklab echo-server --port 0). The"
-          + " process"
-          + " started is the one signalled: a wrapper script must exec its server. Give servers"
+          + " process started is the one signalled: a wrapper script must exec its server. Give"
+          + " servers"
           + " --port 0 (or their own socket paths), so that runs never wait for a port.",
       "",
       "The first --warmup-runs of each target are not counted: the first run after a build"
