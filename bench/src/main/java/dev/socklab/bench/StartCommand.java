@@ -216,6 +216,9 @@ final class StartCommand implements Callable<Integer> {
     if (warmupRuns < 0 || warmupRuns > 100) {
       throw new UsageError("--warmup-runs must be 0 to 100, not " + warmupRuns);
     }
+    if (timeout.isZero() || timeout.isNegative()) {
+      throw new UsageError("--timeout must be more than 0");
+    }
     if (ready.isEmpty()) {
       throw new UsageError("--ready needs some text to look for");
     }
@@ -330,7 +333,10 @@ final class StartCommand implements Callable<Integer> {
       }
       throw new StartFailure(why + (last == null ? "" : "; its last line: " + last));
     } catch (IOException e) {
-      throw new StartFailure("lost its output or /proc entry: " + e.getMessage());
+      throw new StartFailure(
+          late.get()
+              ? "no line with '" + ready + "' within " + Durations.format(timeout)
+              : "lost its output or /proc entry: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StartFailure("interrupted");

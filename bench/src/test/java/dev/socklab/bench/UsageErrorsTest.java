@@ -42,6 +42,7 @@ class UsageErrorsTest {
     assertBench(
         "start", "give each command a name of its own: a=true a=false", "a=true", "a=false");
     assertBench("start", "--runs must be 1 to 1000, not 0", "a=true", "--runs", "0");
+    assertBench("start", "--timeout must be more than 0", "a=true", "--timeout", "0");
     assertBench(
         "start", "--warmup-runs must be 0 to 100, not 101", "a=true", "--warmup-runs", "101");
   }
