@@ -59,8 +59,12 @@ public enum Transport {
   /** The JDK's NIO selector. */
   NIO;
 
-  /** Entries of an io_uring loop's completion queue: a power of two. */
-  private static final int IO_URING_CQ_SIZE = 1 << 17;
+  /**
+   * Entries of an io_uring loop's completion queue: a power of two, and the most the kernel gives
+   * (IORING_MAX_CQ_ENTRIES; a larger request is clamped to it, as Netty's overflow warning then
+   * shows: "size: 65536").
+   */
+  private static final int IO_URING_CQ_SIZE = 1 << 16;
 
   /** Netty's switch for its JDK Flight Recorder events; see the static initialiser. */
   static final String NETTY_JFR = "io.netty.jfr.enabled";
@@ -190,7 +194,7 @@ public enum Transport {
   private IoHandlerFactory ioHandlerFactory() {
     return switch (resolve()) {
       case EPOLL -> EpollIoHandler.newFactory();
-      // A completion queue of 128 Ki entries (2 MiB): every connection keeps a read, and often a
+      // A completion queue of 64 Ki entries (1 MiB): every connection keeps a read, and often a
       // write, in flight, and Netty's default (twice the 4,096-entry ring) overflows at 10,000
       // connections, which costs the kernel's slow overflow path and a warning per overflow.
       case IO_URING ->
