@@ -292,7 +292,9 @@ final class StartCommand implements Callable<Integer> {
       p = pb.start(); // posix_spawn(3), then exec(2) of the command
       current = p;
     } catch (IOException e) {
-      throw new StartFailure("cannot start " + t.argv().get(0) + ": " + e.getMessage().strip());
+      // The JDK's message repeats the program's name; its cause says only why.
+      Throwable why = e.getCause() != null ? e.getCause() : e;
+      throw new StartFailure("cannot start " + t.argv().get(0) + ": " + why.getMessage().strip());
     }
     AtomicBoolean late = new AtomicBoolean();
     Thread deadline =

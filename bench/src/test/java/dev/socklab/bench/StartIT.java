@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +69,19 @@ class StartIT {
     assertThat(r.out())
         .containsPattern("(?m)^  ready +[0-9.]+ ms +1\\.00 ")
         .contains("  stuck: FAILED: no line with 'listening' within 2 s");
+  }
+
+  @Test
+  void aCommandThatCannotBeStartedSaysWhyOnce() {
+    CommandRun.Result r =
+        CommandRun.run(new BenchCommand(), "start", "gone=" + tmp.resolve("no-such-server"));
+
+    assertThat(r.exit()).isEqualTo(Cli.EXIT_FAILURE);
+    assertThat(r.out())
+        .containsPattern(
+            "(?m)^  gone: FAILED: cannot start "
+                + Pattern.quote(tmp.resolve("no-such-server").toString())
+                + ": [^\"]*No such file or directory\\)?$");
   }
 
   @Test
