@@ -60,6 +60,10 @@ class ReleaseTarballIT {
         .noneMatch(n -> n.startsWith("picocli-"))
         .anyMatch(n -> n.startsWith("netty-transport-native-epoll-") && n.contains("linux-x86_64"))
         .noneMatch(n -> n.contains("osx-") || n.contains("windows-"));
+    assertThat(names(home.resolve("lib/native")))
+        .contains(
+            "libnetty_transport_native_epoll_x86_64.so",
+            "libnetty_transport_native_epoll_aarch_64.so");
     assertThat(home.resolve("pom.xml")).doesNotExist();
     assertThat(home.resolve("mvnw")).doesNotExist();
   }
@@ -79,6 +83,12 @@ class ReleaseTarballIT {
       assertThat(client.out()).contains("10 messages", "all verified");
       assertThat(server.terminate(START)).as(server.stderr().toString()).isZero();
     }
+  }
+
+  @Test
+  void udsServerFindsNettysLibraryInLibNativeWithoutWritingACopy(@TempDir Path scratch)
+      throws IOException {
+    NativeLibrariesIT.assertServesOnEpoll(home, "bin/socklab", scratch);
   }
 
   @Test
