@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's first run on a fresh clone: a server in one terminal and a client in another, both
  * started before anything is built. They must build once: the second waits for the first's build
- * (flock), then finds nothing left to build. This is the suite's one nested Maven build (about a
- * minute, with ~/.m2 already filled by the outer build).
+ * (flock), then finds nothing left to build. And a first build cut off midway (Ctrl-C): the next
+ * command builds every module afresh instead of keeping what it half wrote. These are the suite's
+ * two nested Maven builds (15-30 s each, with ~/.m2 already filled by the outer build).
  */
 class FirstUseBuildIT {
   private static final Duration BUILD = Duration.ofMinutes(10);
@@ -66,6 +67,55 @@ class FirstUseBuildIT {
     try (var files = Files.list(clone.resolve("dist/target"))) {
       assertThat(files).noneMatch(f -> f.getFileName().toString().endsWith(".tar.gz"));
     }
+  }
+
+  @Test
+  void aBuildCutOffIsFollowedByOneFromScratch(@TempDir Path tmp)
+      throws IOException, InterruptedException {
+    Tools.skipOrFail(Tools.onPath("git"), "git is not installed (apt-get install git)");
+    Path clone = tmp.resolve("socklab");
+    copyWorkingTree(LauncherTable.root(), clone);
+
+    // A build killed midway, as Ctrl-C or a closed terminal would: the launcher, Maven and all.
+    RunningProcess first = Launch.start(clone, "./socklab", "build");
+    try {
+      Path compiled = clone.resolve("common/target/classes/dev/socklab/common");
+      long deadline = System.nanoTime() + BUILD.toNanos();
+      while (!Files.isDirectory(compiled) && first.process().isAlive()) {
+        assertThat(System.nanoTime()).as("no classes within " + BUILD).isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      assertThat(first.process().isAlive()).as(first.stderr().toString()).isTrue();
+    } finally {
+      List<ProcessHandle> all = new ArrayList<>(first.process().descendants().toList());
+      all.add(first.process().toHandle());
+      all.forEach(ProcessHandle::destroyForcibly);
+      for (ProcessHandle h : all) {
+        h.onExit().join();
+      }
+      first.close();
+    }
+    assertThat(clone.resolve("target/socklab-build.unfinished")).exists();
+    // The worst such a build leaves: a jar cut off mid-write, newer than the classes it holds,
+    // which
+    // Maven would keep as it is.
+    Path jar = clone.resolve("echo-server/target/echo-server.jar");
+    Files.createDirectories(jar.getParent());
+    Files.write(jar, new byte[0]);
+
+    RunningProcess next = Launch.start(clone, "./socklab", "echo-server", "--version");
+    try {
+      assertThat(Launch.awaitOrKill(next, BUILD)).as(next.stderr().toString()).isZero();
+      assertThat(next.stdout())
+          .as(next.stderr().toString())
+          .anyMatch(l -> l.startsWith("socklab "));
+      assertThat(next.stderr())
+          .contains("socklab: the last build did not finish: building every module afresh");
+    } finally {
+      next.close();
+    }
+    assertThat(Files.size(jar)).isPositive();
+    assertThat(clone.resolve("target/socklab-build.unfinished")).doesNotExist();
   }
 
   /**
