@@ -575,12 +575,17 @@ public final class SocketCalls {
     try {
       long n = ch.write(bufs);
       if (trace.on()) { // a loop's hot path: no strings unless traced
-        trace.call("writev(" + bufs.length + " buffers) -> " + n + " bytes");
+        trace.call("writev(" + iovecs(bufs.length) + ") -> " + n + " bytes");
       }
       return n;
     } catch (IOException e) {
-      throw failed("writev(" + bufs.length + " buffers)", e);
+      throw failed("writev(" + iovecs(bufs.length) + ")", e);
     }
+  }
+
+  // writev(2)'s buffers are struct iovec: "1 iovec", "3 iovecs".
+  private static String iovecs(int n) {
+    return n == 1 ? "1 iovec" : n + " iovecs";
   }
 
   // ---- recvfrom(2), sendto(2) ---------------------------------------------------------------
