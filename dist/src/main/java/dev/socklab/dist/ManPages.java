@@ -383,6 +383,7 @@ public final class ManPages {
       Footer f =
           new Footer(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
       List<String> current = f.notes;
+      int exampleColumn = -1; // where the examples' text starts, under the heading or after it
       for (String line : lines) {
         if (line.isBlank()) {
           current = f.notes;
@@ -390,6 +391,8 @@ public final class ManPages {
         }
         if (line.startsWith("Examples:") || line.startsWith("Example:")) {
           current = f.examples;
+          String rest = line.substring(line.indexOf(':') + 1);
+          exampleColumn = rest.isBlank() ? -1 : line.length() - rest.stripLeading().length();
         } else if (line.startsWith("Environment:")) {
           current = f.environment;
         } else if (line.startsWith("Exit codes:")) {
@@ -400,9 +403,16 @@ public final class ManPages {
         if (current != f.notes && !line.startsWith(" ")) {
           // The heading is the section's title now.
           line = line.substring(line.indexOf(':') + 1).strip();
+        } else if (current == f.examples) {
+          // Less the examples' own indent: a continuation line keeps what it has beyond it.
+          int indent = line.length() - line.stripLeading().length();
+          if (exampleColumn < 0) {
+            exampleColumn = indent;
+          }
+          line = line.substring(Math.min(indent, exampleColumn)).stripTrailing();
         }
         if (!line.isBlank()) {
-          current.add(current == f.examples ? line.strip() : line);
+          current.add(line);
         }
       }
       return f;

@@ -88,6 +88,15 @@ class ManPagesTest {
   }
 
   @Test
+  void anExampleContinuedOnTheNextLineKeepsItsIndentThere() {
+    assertThat(pages.get("socklab-bench-start.1"))
+        .contains(" \\e\n    uds='./socklab uds\\-server \\-\\-path /tmp/b.sock'\n");
+    // Examples that start on the heading's line ("Examples:  ...") line up at its column.
+    assertThat(pages.get("socklab.1"))
+        .contains("\nsocklab echo\\-server \\-\\-port 0 \\-\\-trace\n");
+  }
+
+  @Test
   void theTopPageListsEveryCommand() {
     String page = pages.get("socklab.1");
     for (String name : socklab.getSubcommands().keySet()) {
