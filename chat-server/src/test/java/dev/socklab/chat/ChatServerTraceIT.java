@@ -75,7 +75,7 @@ class ChatServerTraceIT {
             "accept() -> 127.0.0.1:" + s.clientPort(),
             conn + "fcntl(F_SETFL, O_NONBLOCK)",
             conn + "setsockopt(TCP_NODELAY, 1)",
-            conn + "writev\\(1 buffers\\) -> \\d+ bytes",
+            conn + "writev\\(1 iovec\\) -> \\d+ bytes",
             conn + "read() -> 3 bytes  68 69 0a  |hi.|",
             conn + "read() -> 0 (EOF: the peer shut down its write side)",
             conn + "close()",
