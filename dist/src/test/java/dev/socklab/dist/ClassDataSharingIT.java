@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -163,35 +162,8 @@ class ClassDataSharingIT {
 
   @Test
   void aCloneKeepsTheArchiveInTheModulesTarget() throws IOException {
-    // A clone as the launcher sees one once it is built: pom.xml, every module's jar (only
-    // echo-server's runs here), and a build stamp newer than every source (there are none).
-    Path clone = tmp.resolve("clone");
-    Path built = LauncherTable.root();
-    Files.createDirectories(clone.resolve("target"));
-    Files.writeString(clone.resolve("pom.xml"), "");
-    Files.copy(
-        built.resolve("socklab"), clone.resolve("socklab"), StandardCopyOption.COPY_ATTRIBUTES);
-    for (LauncherTable.Row row : LauncherTable.read(built.resolve("socklab")).rows()) {
-      if (!row.module().equals("-")) {
-        Path jar = clone.resolve(row.module() + "/target/" + row.module() + ".jar");
-        Files.createDirectories(jar.getParent());
-        if (!Files.exists(jar)) {
-          Files.writeString(jar, "");
-        }
-      }
-    }
+    Path clone = BuiltClone.make(tmp.resolve("clone"), "echo-server");
     Path target = clone.resolve("echo-server/target");
-    Files.copy(
-        built.resolve("echo-server/target/echo-server.jar"),
-        target.resolve("echo-server.jar"),
-        StandardCopyOption.REPLACE_EXISTING);
-    Files.createDirectories(target.resolve("lib"));
-    try (Stream<Path> jars = Files.list(built.resolve("echo-server/target/lib"))) {
-      for (Path jar : jars.toList()) {
-        Files.copy(jar, target.resolve("lib").resolve(jar.getFileName()));
-      }
-    }
-    Files.writeString(clone.resolve("target/socklab-build.stamp"), "");
 
     echoServer(clone, "./socklab", tmp.resolve("unused")).assertClean();
     assertThat(archives(target.resolve("cds"))).hasSize(1);
