@@ -254,8 +254,11 @@ public final class RunningProcess implements AutoCloseable {
             });
   }
 
+  // Its children too: a launcher waiting on flock(1) has one, which would keep the output pipes
+  // open and this process's readers blocked (pinning their carrier threads) after it is gone.
   @Override
   public void close() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
   }
 }
