@@ -97,8 +97,7 @@ class FirstUseBuildIT {
     }
     assertThat(clone.resolve("target/socklab-build.unfinished")).exists();
     // The worst such a build leaves: a jar cut off mid-write, newer than the classes it holds,
-    // which
-    // Maven would keep as it is.
+    // which Maven would keep as it is.
     Path jar = clone.resolve("echo-server/target/echo-server.jar");
     Files.createDirectories(jar.getParent());
     Files.write(jar, new byte[0]);

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * falling back to NIO without its peer credentials.
  */
 class NativeLibrariesIT {
-  private static final Duration START = Duration.ofSeconds(60); // a first run may build
+  private static final Duration START = Duration.ofSeconds(30);
 
   @TempDir Path tmp;
 
