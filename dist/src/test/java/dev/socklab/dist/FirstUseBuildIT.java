@@ -1,6 +1,7 @@
 package dev.socklab.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.socklab.common.testing.Proc;
 import dev.socklab.common.testing.RunningProcess;
@@ -70,8 +71,7 @@ class FirstUseBuildIT {
   }
 
   @Test
-  void aBuildCutOffIsFollowedByOneFromScratch(@TempDir Path tmp)
-      throws IOException, InterruptedException {
+  void aBuildCutOffIsFollowedByOneFromScratch(@TempDir Path tmp) throws IOException {
     Tools.skipOrFail(Tools.onPath("git"), "git is not installed (apt-get install git)");
     Path clone = tmp.resolve("socklab");
     copyWorkingTree(LauncherTable.root(), clone);
@@ -80,11 +80,10 @@ class FirstUseBuildIT {
     RunningProcess first = Launch.start(clone, "./socklab", "build");
     try {
       Path compiled = clone.resolve("common/target/classes/dev/socklab/common");
-      long deadline = System.nanoTime() + BUILD.toNanos();
-      while (!Files.isDirectory(compiled) && first.process().isAlive()) {
-        assertThat(System.nanoTime()).as("no classes within " + BUILD).isLessThan(deadline);
-        Thread.sleep(20);
-      }
+      await()
+          .atMost(BUILD)
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> Files.isDirectory(compiled) || !first.process().isAlive());
       assertThat(first.process().isAlive()).as(first.stderr().toString()).isTrue();
     } finally {
       List<ProcessHandle> all = new ArrayList<>(first.process().descendants().toList());
