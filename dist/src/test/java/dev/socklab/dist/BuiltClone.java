@@ -31,7 +31,7 @@ final class BuiltClone {
     Files.copy(
         built.resolve("socklab"), dir.resolve("socklab"), StandardCopyOption.COPY_ATTRIBUTES);
     for (String module : modules) {
-      copyTree(built.resolve(module + "/target/lib"), dir.resolve(module + "/target/lib"));
+      copyFiles(built.resolve(module + "/target/lib"), dir.resolve(module + "/target/lib"));
       Files.copy(
           built.resolve(module + "/target/" + module + ".jar"),
           dir.resolve(module + "/target/" + module + ".jar"));
@@ -54,7 +54,7 @@ final class BuiltClone {
    * @param to where its files go
    * @throws IOException if a file cannot be copied
    */
-  static void copyTree(Path from, Path to) throws IOException {
+  static void copyFiles(Path from, Path to) throws IOException {
     Files.createDirectories(to);
     try (Stream<Path> files = Files.list(from)) {
       for (Path f : files.toList()) {

@@ -34,7 +34,7 @@ class NativeLibrariesIT {
   @Test
   void aServerThatCannotWriteItsTemporaryDirectoryStillRunsOnEpoll() throws IOException {
     Path clone = BuiltClone.make(tmp.resolve("clone"), "uds-server");
-    BuiltClone.copyTree(
+    BuiltClone.copyFiles(
         LauncherTable.root().resolve("netty-common/target/native"),
         clone.resolve("netty-common/target/native"));
     Files.createDirectories(tmp.resolve("scratch"));
