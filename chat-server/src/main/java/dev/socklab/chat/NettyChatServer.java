@@ -164,7 +164,8 @@ public final class NettyChatServer implements ChatServer {
       // cannot tell whether more are waiting), so the loop would flush every join notice to
       // everyone before the next accept: 5,000 connects cost 12.5 million one-line writes.
       // Up to ACCEPT_BATCH accepts per round let one write carry several notices. Not for an
-      // inherited socket: systemd passes it blocking, and the accept(2) that finds the queue
+      // inherited socket: systemd passes it blocking unless the service says NonBlocking=yes
+      // (ours does; systemd-socket-activate cannot), and the accept(2) that finds the queue
       // empty would block the loop.
       ServerChannelRecvByteBufAllocator accepts = new ServerChannelRecvByteBufAllocator();
       accepts.respectMaybeMoreData(false).maxMessagesPerRead(ACCEPT_BATCH);
