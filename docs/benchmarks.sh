@@ -5,7 +5,7 @@
 #
 #   docs/benchmarks.sh [SECTION...]     sections: echo chat unix udp nagle start (default: all)
 #
-# It takes about 8 minutes on 2 cores. Close what else runs: the figures are only as quiet as
+# It takes about 6 minutes on 2 cores. Close what else runs: the figures are only as quiet as
 # the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
